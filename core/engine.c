@@ -1,0 +1,422 @@
+/* engine.c: grid points grouped into batches (points differing only in the experiment's batch
+ * parameters), work units (batch, trial) scheduled dynamically on OpenMP threads, each with its
+ * own RNG stream (seed, batch, trial) so that results do not depend on the thread count; means
+ * and standard errors accumulated in trial order; rows written in grid order as they finish. */
+#define _GNU_SOURCE
+#include "config.h"
+#include "engine.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rng.h"
+
+extern void openblas_set_num_threads(int);
+
+typedef struct {
+    size_t npts, nsim;   /* points of the batch; those simulated */
+    size_t *pts, *sim;   /* grid indices, in grid order */
+    double *raw;         /* trials x nsim x ncols, allocated when the first trial starts */
+    long done;
+} batch_t;
+
+typedef struct {
+    const slt_grid *g;
+    const slt_experiment *e;
+    const slt_run_opts *o;
+    size_t np, nb, ntheory, nsimcols;
+    double *par;         /* np x nparams */
+    size_t *batch_of;    /* np */
+    batch_t *b;
+    double *theory, *mean, *se; /* np x ntheory, np x nsimcols */
+    long *count;         /* np: trials that contributed */
+    char *ready;         /* np */
+    size_t next_row;
+    long units_done, units_total;
+    double t_start, t_drawn;
+    int failed;
+    char err[SLT_ERRLEN];
+    void *ctx;
+} run_t;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+static int is_batch_param(const slt_experiment *e, size_t i)
+{
+    for (const char *const *b = e->batch_params; b && *b; b++)
+        if (strcmp(*b, e->params[i].name) == 0)
+            return 1;
+    return 0;
+}
+
+void slt_write_header(FILE *f, const slt_grid *g, const slt_run_opts *o)
+{
+    const slt_experiment *e = g->e;
+    char libs[160];
+    slt_library_versions(libs, sizeof libs);
+    fprintf(f, "# sltsim %s, experiment %s\n", PACKAGE_VERSION, e->name);
+    fprintf(f, "# command: %s\n", o->command ? o->command : "");
+    fprintf(f, "# seed %lu; %s\n", o->seed, libs);
+    fprintf(f, "# sweep:");
+    int any = 0;
+    for (size_t j = 0; j < e->nparams; j++) {
+        const slt_values *v = &g->vals[g->order[j]];
+        if (v->n > 1 || g->given[g->order[j]]) {
+            fprintf(f, " %s=%s", e->params[g->order[j]].name, v->spec);
+            any = 1;
+        }
+    }
+    fprintf(f, "%s\n", any ? "" : " (defaults)");
+    for (size_t i = 0; i < e->nparams; i++)
+        fprintf(f, "%s%s", i ? "," : "", e->params[i].name);
+    for (const char *const *c = e->theory_cols; c && *c; c++)
+        fprintf(f, ",%s", *c);
+    for (const char *const *c = e->sim_cols; c && *c; c++)
+        fprintf(f, ",%s_sim,%s_se", *c, *c);
+    fprintf(f, ",trials\n");
+    fflush(f);
+}
+
+static void put_number(char **p, char *end, double v)
+{
+    if (slt_is_empty(v))
+        return;
+    slt_format_number(v, *p, (size_t)(end - *p));
+    *p += strlen(*p);
+}
+
+static void write_row(run_t *r, size_t k)
+{
+    const slt_experiment *e = r->e;
+    size_t cap = 64 * (e->nparams + r->ntheory + 2 * r->nsimcols + 2);
+    char *line = malloc(cap), *p = line, *end = line + cap;
+    for (size_t i = 0; i < e->nparams; i++) {
+        if (i)
+            *p++ = ',';
+        slt_format_param(&e->params[i], r->par[k * e->nparams + i], p, (size_t)(end - p));
+        p += strlen(p);
+    }
+    for (size_t j = 0; j < r->ntheory; j++) {
+        *p++ = ',';
+        put_number(&p, end, r->theory[k * r->ntheory + j]);
+    }
+    for (size_t j = 0; j < r->nsimcols; j++) {
+        *p++ = ',';
+        put_number(&p, end, r->mean[k * r->nsimcols + j]);
+        *p++ = ',';
+        put_number(&p, end, r->se[k * r->nsimcols + j]);
+    }
+    p += snprintf(p, (size_t)(end - p), ",%ld\n", r->count[k]);
+    fputs(line, r->o->out);
+    fflush(r->o->out);
+    free(line);
+}
+
+static void draw_progress(run_t *r, int final)
+{
+    if (!r->o->progress)
+        return;
+    double t = now();
+    if (!final && t - r->t_drawn < 0.1)
+        return;
+    r->t_drawn = t;
+    if (final) {
+        fprintf(stderr, "\r%70s\r", "");
+        return;
+    }
+    double frac = r->units_total ? (double)r->units_done / (double)r->units_total : 1;
+    int w = 30, fill = (int)(frac * w);
+    char bar[32];
+    for (int i = 0; i < w; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[w] = 0;
+    double el = t - r->t_start, eta = frac > 0 ? el * (1 - frac) / frac : 0;
+    fprintf(stderr, "\r%s [%s] %3.0f%%  %zu/%zu rows  eta %.0fs ", r->e->name, bar, 100 * frac, r->next_row, r->np,
+            eta);
+    fflush(stderr);
+}
+
+static void fail(run_t *r, const char *msg)
+{
+#pragma omp critical(slt_fail)
+    if (!r->failed) {
+        r->failed = 1;
+        snprintf(r->err, sizeof r->err, "%s", msg);
+    }
+}
+
+/* Aggregate a finished batch in trial order and compute its theory; then emit ready rows. */
+static void finalize_batch(run_t *r, size_t bi, long trials)
+{
+    batch_t *b = &r->b[bi];
+    const slt_experiment *e = r->e;
+    char err[SLT_ERRLEN] = "";
+    for (size_t k = 0; k < b->nsim && trials > 0; k++) {
+        size_t pt = b->sim[k];
+        long maxc = 0;
+        for (size_t j = 0; j < r->nsimcols; j++) {
+            double mean = 0, m2 = 0;
+            long c = 0;
+            for (long t = 0; t < trials; t++) {
+                double x = b->raw[((size_t)t * b->nsim + k) * r->nsimcols + j];
+                if (slt_is_empty(x))
+                    continue;
+                c++;
+                double d = x - mean; /* Welford: stable for long runs and large means */
+                mean += d / c;
+                m2 += d * (x - mean);
+            }
+            if (c > 0)
+                r->mean[pt * r->nsimcols + j] = mean;
+            if (c > 1)
+                r->se[pt * r->nsimcols + j] = sqrt(m2 / (c - 1) / c);
+            if (c > maxc)
+                maxc = c;
+        }
+        r->count[pt] = maxc;
+    }
+    free(b->raw);
+    b->raw = NULL;
+    for (size_t k = 0; k < b->npts && e->theory; k++) {
+        size_t pt = b->pts[k];
+        if (e->theory(&r->par[pt * e->nparams], &r->theory[pt * r->ntheory], err) != SLT_OK) {
+            char msg[SLT_ERRLEN];
+            snprintf(msg, sizeof msg, "theory of %s failed: %.200s", e->name, err);
+            fail(r, msg);
+            return;
+        }
+    }
+#pragma omp critical(slt_emit)
+    {
+        for (size_t k = 0; k < b->npts; k++)
+            r->ready[b->pts[k]] = 1;
+        while (r->next_row < r->np && r->ready[r->next_row] && !r->failed)
+            write_row(r, r->next_row++);
+        draw_progress(r, 0);
+    }
+}
+
+static int setup(run_t *r, const slt_grid *g, const slt_run_opts *o, char *err)
+{
+    const slt_experiment *e = g->e;
+    size_t np = g->npoints, nparams = e->nparams;
+    r->g = g;
+    r->e = e;
+    r->o = o;
+    r->np = np;
+    r->ntheory = slt_count(e->theory_cols);
+    r->nsimcols = slt_count(e->sim_cols);
+    r->par = malloc(np * nparams * sizeof(double));
+    r->batch_of = malloc(np * sizeof(size_t));
+    r->theory = malloc((np * r->ntheory + 1) * sizeof(double));
+    r->mean = malloc((np * r->nsimcols + 1) * sizeof(double));
+    r->se = malloc((np * r->nsimcols + 1) * sizeof(double));
+    r->count = calloc(np, sizeof(long));
+    r->ready = calloc(np, 1);
+    if (!r->par || !r->batch_of || !r->theory || !r->mean || !r->se || !r->count || !r->ready) {
+        snprintf(err, SLT_ERRLEN, "out of memory for a grid of %zu points", np);
+        return SLT_EFAIL;
+    }
+    for (size_t i = 0; i < np * r->ntheory; i++)
+        r->theory[i] = slt_empty();
+    for (size_t i = 0; i < np * r->nsimcols; i++)
+        r->mean[i] = r->se[i] = slt_empty();
+    /* batch index: mixed radix over the non-batch parameters, in sweep order */
+    size_t radix[SLT_MAX_PARAMS], nb = 1;
+    for (size_t j = 0; j < nparams; j++) {
+        int i = g->order[j];
+        radix[j] = is_batch_param(e, (size_t)i) ? 1 : g->vals[i].n;
+        nb *= radix[j];
+    }
+    for (size_t k = 0; k < np; k++) {
+        slt_grid_point(g, k, &r->par[k * nparams]);
+        size_t rem = k, idx[SLT_MAX_PARAMS];
+        for (int j = (int)nparams - 1; j >= 0; j--) {
+            idx[j] = rem % g->vals[g->order[j]].n;
+            rem /= g->vals[g->order[j]].n;
+        }
+        size_t bi = 0;
+        for (size_t j = 0; j < nparams; j++)
+            bi = bi * radix[j] + (radix[j] > 1 ? idx[j] : 0);
+        r->batch_of[k] = bi;
+    }
+    r->nb = nb;
+    r->b = calloc(nb, sizeof(batch_t));
+    if (!r->b) {
+        snprintf(err, SLT_ERRLEN, "out of memory");
+        return SLT_EFAIL;
+    }
+    for (size_t k = 0; k < np; k++)
+        r->b[r->batch_of[k]].npts++;
+    for (size_t bi = 0; bi < nb; bi++) {
+        r->b[bi].pts = malloc(r->b[bi].npts * sizeof(size_t));
+        r->b[bi].sim = malloc(r->b[bi].npts * sizeof(size_t));
+        r->b[bi].npts = 0;
+    }
+    int simulate = o->trials > 0 && e->simulate;
+    for (size_t k = 0; k < np; k++) {
+        batch_t *b = &r->b[r->batch_of[k]];
+        b->pts[b->npts++] = k;
+        const double *par = &r->par[k * nparams];
+        if (simulate && !(e->skip_sim && e->skip_sim(par)))
+            b->sim[b->nsim++] = k;
+    }
+    return SLT_OK;
+}
+
+static void teardown(run_t *r)
+{
+    for (size_t bi = 0; r->b && bi < r->nb; bi++) {
+        free(r->b[bi].pts);
+        free(r->b[bi].sim);
+        free(r->b[bi].raw);
+    }
+    free(r->b);
+    free(r->par);
+    free(r->batch_of);
+    free(r->theory);
+    free(r->mean);
+    free(r->se);
+    free(r->count);
+    free(r->ready);
+}
+
+static void run_unit(run_t *r, long u, long trials, gsl_rng *rng, const double **ptrs, size_t maxpts)
+{
+    size_t bi = (size_t)(u / (trials > 0 ? trials : 1));
+    long t = trials > 0 ? u % trials : 0;
+    batch_t *b = &r->b[bi];
+    const slt_experiment *e = r->e;
+    if (trials > 0 && b->nsim > 0) {
+        double *raw;
+#pragma omp critical(slt_alloc)
+        {
+            if (!b->raw) {
+                size_t n = (size_t)trials * b->nsim * r->nsimcols;
+                b->raw = malloc(n * sizeof(double));
+                for (size_t i = 0; b->raw && i < n; i++)
+                    b->raw[i] = slt_empty();
+            }
+            raw = b->raw;
+        }
+        if (!raw) {
+            fail(r, "out of memory for trial results");
+            return;
+        }
+        for (size_t k = 0; k < b->nsim && k < maxpts; k++)
+            ptrs[k] = &r->par[b->sim[k] * e->nparams];
+        slt_batch batch = {b->nsim, ptrs};
+        slt_rng_reseed(rng, r->o->seed, bi, (uint64_t)t);
+        char err[SLT_ERRLEN] = "";
+        if (e->simulate(&batch, r->ctx, rng, raw + (size_t)t * b->nsim * r->nsimcols, err) != SLT_OK) {
+            char msg[SLT_ERRLEN];
+            snprintf(msg, sizeof msg, "simulation of %s failed: %.200s", e->name, err);
+            fail(r, msg);
+            return;
+        }
+    }
+    long done;
+#pragma omp critical(slt_count)
+    {
+        done = ++b->done;
+        r->units_done++;
+    }
+    if (done == (trials > 0 ? trials : 1))
+        finalize_batch(r, bi, b->nsim > 0 ? trials : 0);
+}
+
+int slt_validate(const slt_grid *g, const slt_run_opts *o, char *err)
+{
+    const slt_experiment *e = g->e;
+    int simulate = o->trials > 0 && e->simulate;
+    double *par = malloc(e->nparams * sizeof(double));
+    int rc = SLT_OK;
+    for (size_t k = 0; k < g->npoints && e->check && rc == SLT_OK; k++) {
+        slt_grid_point(g, k, par);
+        err[0] = 0;
+        rc = e->check(par, simulate, o->threads, err) == SLT_OK ? SLT_OK : SLT_EUSAGE;
+    }
+    free(par);
+    return rc;
+}
+
+int slt_run(const slt_grid *g, const slt_run_opts *o, char *err)
+{
+    const slt_experiment *e = g->e;
+    run_t r;
+    memset(&r, 0, sizeof r);
+    int rc = setup(&r, g, o, err);
+    if (rc != SLT_OK) {
+        teardown(&r);
+        return rc;
+    }
+    int simulate = o->trials > 0 && e->simulate;
+    if ((rc = slt_validate(g, o, err)) != SLT_OK) {
+        teardown(&r);
+        return rc;
+    }
+    slt_write_header(o->out, g, o);
+    if (simulate && e->prepare) {
+        size_t nall = 0;
+        const double **all = malloc(r.np * sizeof(double *));
+        for (size_t bi = 0; bi < r.nb; bi++)
+            for (size_t k = 0; k < r.b[bi].nsim; k++)
+                all[nall++] = &r.par[r.b[bi].sim[k] * e->nparams];
+        slt_batch b = {nall, all};
+        rc = e->prepare(&b, &r.ctx, err);
+        free(all);
+        if (rc != SLT_OK) {
+            teardown(&r);
+            return SLT_EFAIL;
+        }
+    }
+    long trials = simulate ? o->trials : 0;
+    long nunits = (long)r.nb * (trials > 0 ? trials : 1);
+    size_t maxpts = 1;
+    for (size_t bi = 0; bi < r.nb; bi++)
+        if (r.b[bi].npts > maxpts)
+            maxpts = r.b[bi].npts;
+    r.units_total = nunits;
+    r.t_start = now();
+    /* one BLAS thread per work unit: no oversubscription, and the same sums in the same order
+     * whatever --threads is */
+    openblas_set_num_threads(1);
+#pragma omp parallel num_threads(o->threads)
+    {
+        gsl_rng *rng = slt_rng_alloc(o->seed, 0, 0);
+        const double **ptrs = malloc(maxpts * sizeof(double *));
+        if (!rng || !ptrs)
+            fail(&r, "out of memory");
+#pragma omp for schedule(dynamic, 1)
+        for (long u = 0; u < nunits; u++) {
+            if (r.failed || (o->interrupted && *o->interrupted))
+                continue;
+            run_unit(&r, u, trials, rng, ptrs, maxpts);
+        }
+        free(ptrs);
+        if (rng)
+            gsl_rng_free(rng);
+    }
+    draw_progress(&r, 1);
+    if (e->release && r.ctx)
+        e->release(r.ctx);
+    if (r.failed) {
+        snprintf(err, SLT_ERRLEN, "%s", r.err);
+        rc = SLT_EFAIL;
+    } else if (r.next_row < r.np)
+        rc = SLT_EINTR;
+    else if (ferror(o->out)) {
+        snprintf(err, SLT_ERRLEN, "error writing the table");
+        rc = SLT_EFAIL;
+    }
+    teardown(&r);
+    return rc;
+}

@@ -1,0 +1,12 @@
+/* registry.c: every experiment sltsim knows. Adding an experiment: one file in experiments/
+ * and one line in each list below. */
+#include "slt.h"
+
+extern const slt_experiment slt_exp_ridge;
+
+static const slt_experiment *const registry[] = {
+    &slt_exp_ridge,
+};
+
+size_t slt_registry_count(void) { return sizeof registry / sizeof registry[0]; }
+const slt_experiment *slt_registry_get(size_t i) { return i < slt_registry_count() ? registry[i] : NULL; }

@@ -1,0 +1,94 @@
+/* slt.h: the experiment interface of libsltsim: what an experiment declares (parameters,
+ * columns, theory and one-trial simulation) and the engine that runs it. No memory is returned. */
+#ifndef SLT_H
+#define SLT_H
+
+#include <stddef.h>
+#include <gsl/gsl_rng.h>
+
+#define SLT_MAX_PARAMS 24
+#define SLT_MAX_COLS 16
+#define SLT_ERRLEN 256
+#define SLT_DEFAULT_TRIALS 20 /* Monte Carlo repetitions per point when --trials is not given */
+
+/* Status codes returned by library functions (and used as the CLI's exit status). */
+enum { SLT_OK = 0, SLT_EFAIL = 1, SLT_EUSAGE = 2, SLT_EINTR = 130 };
+
+/* A field that was not computed at a point ("empty" in the CSV). It is a NaN with a payload,
+ * distinct from the NaN a formula may legitimately produce. Test with slt_is_empty(). */
+double slt_empty(void);
+int slt_is_empty(double x);
+
+typedef enum { SLT_REAL, SLT_INT, SLT_WORD } slt_ptype;
+
+/* One declared parameter. Values travel as doubles; a word parameter carries the index of
+ * the word in `words`. Range: min <= v <= max, or strict when min_open / max_open is set. */
+typedef struct {
+    const char *name;
+    slt_ptype type;
+    const char *def;          /* default, in the value grammar ("0.5", "0.01:1000:50:log", "iso") */
+    double min, max;
+    int min_open, max_open;
+    const char *const *words; /* NULL-terminated list for SLT_WORD */
+    const char *help;         /* meaning; the first clause is the axis label of figures */
+} slt_param;
+
+/* Plot hints: what a figure of this experiment shows by default. All optional. */
+typedef struct {
+    const char *y;      /* comma list of quantities drawn (theory column names); default: all */
+    const char *ylabel; /* default: "risk" or the first quantity */
+    const char *yrange; /* "lo:hi" clip, gnuplot syntax */
+    int logy;
+    const char *extra;  /* extra gnuplot commands, e.g. a reference line */
+    const char *title_params; /* comma list of parameters always named in the subtitle */
+} slt_plot_hints;
+
+/* The points of one batch: grid points that differ only in the experiment's batch parameters
+ * (a time axis, a lambda grid...), so that one trial can serve them all from shared work. */
+typedef struct {
+    size_t npoints;
+    const double *const *par; /* par[k][i]: value of parameter i at point k of the batch */
+} slt_batch;
+
+typedef struct slt_experiment {
+    const char *name;
+    const char *summary;       /* one line, for `sltsim list` */
+    const char *description;   /* paragraphs for `describe`: model, conventions, skipped points */
+    const char *references;    /* one reference per line */
+    size_t nparams;
+    const slt_param *params;
+    const char *const *theory_cols; /* NULL-terminated; plain names ("risk", "test") */
+    const char *const *sim_cols;    /* NULL-terminated; each gives NAME_sim and NAME_se */
+    const char *const *batch_params; /* NULL-terminated names that one trial may serve jointly */
+
+    /* Theory at one point: fill out[j] for theory column j (slots start empty). */
+    int (*theory)(const double *par, double *out, char *err);
+    /* One Monte Carlo trial for every point of a batch: fill out[k * nsim + j] for point k and
+     * simulated quantity j (slots start empty; leave empty what this trial did not compute).
+     * All randomness comes from rng, which is this (batch, trial)'s own stream. Runs on many
+     * threads at once: it may read ctx but not change it. */
+    int (*simulate)(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, char *err);
+    /* Optional, once per run before any thread starts, given every point to be simulated:
+     * shared read-only state such as FFTW plans (planning is not thread-safe). */
+    int (*prepare)(const slt_batch *all, void **ctx, char *err);
+    void (*release)(void *ctx);
+    /* Nonzero if the simulation must not run at this point (e.g. an infinite-mean risk). */
+    int (*skip_sim)(const double *par);
+    /* Cross-parameter validation of one point, before any work: return SLT_EUSAGE and a message
+     * naming the parameter and the allowed range (e.g. a size that does not fit in memory,
+     * given `threads` trials running at once), SLT_OK otherwise. May be NULL. */
+    int (*check)(const double *par, int simulate, int threads, char *err);
+    slt_plot_hints plot;
+} slt_experiment;
+
+/* Registry */
+size_t slt_registry_count(void);
+const slt_experiment *slt_registry_get(size_t i);
+const slt_experiment *slt_registry_find(const char *name);
+int slt_param_index(const slt_experiment *e, const char *name); /* -1 if absent */
+size_t slt_count(const char *const *list);                     /* length of a NULL-terminated list */
+
+/* Memory available for simulation buffers, in bytes (physical memory, for size checks). */
+double slt_memory_budget(void);
+
+#endif

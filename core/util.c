@@ -1,0 +1,79 @@
+/* util.c: small shared pieces of the engine: the empty-field marker, list lengths, the
+ * registry lookups, the memory budget and library versions. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fftw3.h>
+#include <gsl/gsl_version.h>
+
+#include "engine.h"
+#include "slt.h"
+
+#define EMPTY_BITS 0x7ff8000000511e57ULL /* a quiet NaN with a payload no arithmetic produces */
+
+double slt_empty(void)
+{
+    uint64_t b = EMPTY_BITS;
+    double x;
+    memcpy(&x, &b, sizeof x);
+    return x;
+}
+
+int slt_is_empty(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return b == EMPTY_BITS;
+}
+
+size_t slt_count(const char *const *list)
+{
+    size_t n = 0;
+    while (list && list[n])
+        n++;
+    return n;
+}
+
+int slt_param_index(const slt_experiment *e, const char *name)
+{
+    for (size_t i = 0; i < e->nparams; i++)
+        if (strcmp(e->params[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+const slt_experiment *slt_registry_find(const char *name)
+{
+    for (size_t i = 0; i < slt_registry_count(); i++)
+        if (strcmp(slt_registry_get(i)->name, name) == 0)
+            return slt_registry_get(i);
+    return NULL;
+}
+
+double slt_memory_budget(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || size <= 0)
+        return 8e9;
+    return 0.8 * (double)pages * (double)size;
+}
+
+extern char *openblas_get_config(void);
+
+void slt_library_versions(char *buf, size_t len)
+{
+    char blas[64] = "openblas";
+    const char *cfg = openblas_get_config();
+    /* "OpenBLAS 0.3.21 DYNAMIC_ARCH ..." -> "openblas 0.3.21" */
+    if (cfg && strncmp(cfg, "OpenBLAS ", 9) == 0) {
+        size_t n = strcspn(cfg + 9, " ");
+        snprintf(blas, sizeof blas, "openblas %.*s", (int)n, cfg + 9);
+    }
+    const char *fv = fftw_version; /* "fftw-3.3.10-sse2-avx" */
+    size_t fn = strncmp(fv, "fftw-", 5) == 0 ? strcspn(fv + 5, "-") : strlen(fv);
+    snprintf(buf, len, "gsl %s; fftw %.*s; blas %s", gsl_version, (int)fn, strncmp(fv, "fftw-", 5) == 0 ? fv + 5 : fv,
+             blas);
+}

@@ -1,0 +1,212 @@
+/* ridge_sim.c: the exact risk of ridge(less) least squares for one Gaussian draw, linear.md 5.1.
+ * Work is shared across the points of a sweep: one n x pmax design matrix per draw, the Gram
+ * matrix of the smaller side (for Sigma = I, X X^T grows by rank updates as p increases; X^T X for
+ * p <= n is a leading block of one product), and one factorisation per p for every lambda. */
+#include "ridge_sim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cblas.h>
+#include <lapacke.h>
+
+#include "core/rng.h"
+#include "core/slt.h"
+
+void slt_ridge_layout(const slt_ridge_design *d, long p, double *s, unsigned char *in_beta)
+{
+    long h = lround(d->w1 * (double)p);
+    double mean = 0;
+    for (long j = 0; j < p; j++) {
+        if (d->cov == SLT_COV_TWO)
+            s[j] = j < h ? d->s1 : d->s2;
+        else if (d->cov == SLT_COV_POWER)
+            mean += (s[j] = pow((double)(j + 1), -d->decay));
+        else
+            s[j] = 1;
+        in_beta[j] = d->align == SLT_ALIGN_RANDOM || (d->align == SLT_ALIGN_S1) == (j < h);
+    }
+    if (d->cov == SLT_COV_POWER)
+        for (long j = 0; j < p; j++)
+            s[j] /= mean / (double)p;
+}
+
+double slt_ridge_sim_bytes(long n, long pmax)
+{
+    double m = (double)(n < pmax ? n : pmax);
+    return 8.0 * ((double)n * (double)pmax + 4 * m * m + 10.0 * (double)(n + pmax));
+}
+
+typedef struct {
+    long n, p;
+    const double *Z;     /* n x ldz, row-major; X = Z[:, :p] diag(sqrt(s)) */
+    long ldz;
+    const double *sq;    /* sqrt(s), p */
+    double *A;           /* m x m Gram (m = min(n, p)), overwritten by its factorisation */
+    double *evals;       /* eigenvalues when factorised by eigendecomposition */
+    int eigen;
+} gram_t;
+
+/* x = A^{-1} v (A + c I when eigen, else the Cholesky factor of A + c I). */
+static int gram_solve(const gram_t *g, double c, double *v, double *tmp)
+{
+    long m = g->n < g->p ? g->n : g->p;
+    if (!g->eigen)
+        return LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'U', m, 1, g->A, m, v, 1);
+    /* A = Q diag(e) Q^T with Q stored in A (row-major: column i = eigenvector i) */
+    cblas_dgemv(CblasRowMajor, CblasTrans, m, m, 1.0, g->A, m, v, 1, 0.0, tmp, 1);
+    double emax = g->evals[m - 1], cut = emax * (double)m * 2.2e-16;
+    for (long i = 0; i < m; i++) {
+        double e = g->evals[i] + c;
+        /* lambda = 0: the pseudo-inverse (min-norm limit) drops null directions */
+        tmp[i] = (c == 0 && g->evals[i] <= cut) ? 0 : tmp[i] / e;
+    }
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, m, m, 1.0, g->A, m, tmp, 1, 0.0, v, 1);
+    return 0;
+}
+
+/* beta_hat for right-hand side `rhs` (u = X beta or the noise vector) at ridge c = n lambda:
+ * p > n: X^T (X X^T + c)^{-1} rhs;  p <= n: (X^T X + c)^{-1} X^T rhs. Result in bh (p). */
+static int estimate(const gram_t *g, double c, const double *rhs, double *bh, double *t1, double *t2)
+{
+    long n = g->n, p = g->p;
+    if (p > n) {
+        memcpy(t1, rhs, n * sizeof(double));
+        if (gram_solve(g, c, t1, t2))
+            return 1;
+        cblas_dgemv(CblasRowMajor, CblasTrans, n, p, 1.0, g->Z, g->ldz, t1, 1, 0.0, bh, 1);
+        for (long j = 0; j < p; j++)
+            bh[j] *= g->sq[j];
+    } else {
+        cblas_dgemv(CblasRowMajor, CblasTrans, n, p, 1.0, g->Z, g->ldz, rhs, 1, 0.0, bh, 1);
+        for (long j = 0; j < p; j++)
+            bh[j] *= g->sq[j];
+        if (gram_solve(g, c, bh, t2))
+            return 1;
+    }
+    return 0;
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+int slt_ridge_sim(const slt_ridge_design *d, size_t npts, const long *p, const double *lambda, gsl_rng *rng,
+                  double *out, char *err)
+{
+    long n = d->n, pmax = 0;
+    for (size_t k = 0; k < npts; k++)
+        pmax = p[k] > pmax ? p[k] : pmax;
+    long m0 = n < pmax ? n : pmax; /* columns whose X^T X block serves every p <= n */
+    long *ps = malloc(npts * sizeof(long));
+    double *Z = malloc((size_t)n * pmax * sizeof(double));
+    double *Cn = malloc((size_t)m0 * m0 * sizeof(double));
+    double *Gi = malloc((size_t)n * n * sizeof(double)); /* running Z_p Z_p^T, Sigma = I */
+    double *A = malloc((size_t)m0 * m0 * sizeof(double));
+    double *Xs = d->cov == SLT_COV_ISO ? NULL : malloc((size_t)n * pmax * sizeof(double));
+    double *ev = malloc(m0 * sizeof(double));
+    double *gdir = malloc(pmax * sizeof(double)), *beta = malloc(pmax * sizeof(double));
+    double *s = malloc(pmax * sizeof(double)), *sq = malloc(pmax * sizeof(double));
+    unsigned char *in = malloc(pmax);
+    double *eps = malloc(n * sizeof(double)), *u = malloc(n * sizeof(double));
+    double *bb = malloc(pmax * sizeof(double)), *bv = malloc(pmax * sizeof(double));
+    double *t1 = malloc((pmax + n) * sizeof(double)), *t2 = malloc((pmax + n) * sizeof(double));
+    int rc = 0;
+    if (!ps || !Z || !Cn || !Gi || !A || (d->cov != SLT_COV_ISO && !Xs) || !ev || !gdir || !beta || !s || !sq ||
+        !in || !eps || !u || !bb || !bv || !t1 || !t2) {
+        snprintf(err, SLT_ERRLEN, "out of memory for n = %ld, p = %ld", n, pmax);
+        rc = 1;
+        goto done;
+    }
+    slt_rng_normals(rng, Z, (size_t)n * pmax, 1.0);
+    slt_rng_normals(rng, gdir, pmax, 1.0);
+    slt_rng_normals(rng, eps, n, sqrt(d->sigma2 + d->eta2)); /* omitted part: Gaussian, acts as noise */
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, m0, n, 1.0, Z, pmax, 0.0, Cn, m0);
+    memset(Gi, 0, (size_t)n * n * sizeof(double));
+    long pdone = 0; /* columns already in Gi */
+
+    memcpy(ps, p, npts * sizeof(long));
+    qsort(ps, npts, sizeof(long), cmp_long);
+    for (size_t a = 0; a < npts && !rc; a++) {
+        if (a > 0 && ps[a] == ps[a - 1])
+            continue;
+        long pp = ps[a], m = pp < n ? pp : n;
+        size_t nl = 0;
+        for (size_t k = 0; k < npts; k++)
+            nl += p[k] == pp;
+        slt_ridge_layout(d, pp, s, in);
+        double norm = 0;
+        for (long j = 0; j < pp; j++)
+            norm += in[j] ? gdir[j] * gdir[j] : 0;
+        norm = norm > 0 ? sqrt(d->r2 / norm) : 0;
+        for (long j = 0; j < pp; j++) {
+            beta[j] = in[j] ? norm * gdir[j] : 0;
+            sq[j] = sqrt(s[j]);
+            t1[j] = sq[j] * beta[j];
+        }
+        gram_t g = {n, pp, Z, pmax, sq, A, ev, nl > 1};
+        /* u = X beta */
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, n, pp, 1.0, Z, pmax, t1, 1, 0.0, u, 1);
+        if (pp > n) {
+            if (Xs) { /* non-isotropic: X = Z diag(sqrt s) changes with p, so its Gram is formed anew */
+                for (long i = 0; i < n; i++)
+                    for (long j = 0; j < pp; j++)
+                        Xs[i * pp + j] = Z[i * pmax + j] * sq[j];
+                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, n, pp, 1.0, Xs, pp, 0.0, A, n);
+            } else {
+                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, n, pp - pdone, 1.0, Z + pdone, pmax, 1.0, Gi, n);
+                pdone = pp;
+                memcpy(A, Gi, (size_t)n * n * sizeof(double));
+            }
+        } else {
+            for (long i = 0; i < m; i++)
+                for (long j = i; j < m; j++)
+                    A[i * m + j] = Cn[i * m0 + j] * sq[i] * sq[j];
+        }
+        if (g.eigen) {
+            if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', m, A, m, ev)) {
+                snprintf(err, SLT_ERRLEN, "dsyevd did not converge (n = %ld, p = %ld)", n, pp);
+                rc = 1;
+            }
+        }
+        for (size_t k = 0; k < npts && !rc; k++) {
+            if (p[k] != pp)
+                continue;
+            double c = (double)n * lambda[k];
+            if (!g.eigen) {
+                for (long i = 0; i < m; i++)
+                    A[i * m + i] += c;
+                if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'U', m, A, m)) {
+                    snprintf(err, SLT_ERRLEN, "Cholesky failed (n = %ld, p = %ld, lambda = %g): singular Gram matrix",
+                             n, pp, lambda[k]);
+                    rc = 1;
+                    break;
+                }
+                c = 0; /* already added */
+            }
+            if (estimate(&g, c, u, bb, t1, t2) || estimate(&g, c, eps, bv, t1, t2)) {
+                snprintf(err, SLT_ERRLEN, "solve failed (n = %ld, p = %ld)", n, pp);
+                rc = 1;
+                break;
+            }
+            double risk = 0, bias = 0, var = 0;
+            for (long j = 0; j < pp; j++) {
+                double db = bb[j] - beta[j];
+                bias += s[j] * db * db;
+                var += s[j] * bv[j] * bv[j];
+                risk += s[j] * (db + bv[j]) * (db + bv[j]);
+            }
+            out[3 * k] = risk + d->eta2;
+            out[3 * k + 1] = bias;
+            out[3 * k + 2] = var;
+        }
+    }
+done:
+    free(ps); free(Z); free(Cn); free(Gi); free(A); free(Xs); free(ev); free(gdir); free(beta);
+    free(s); free(sq); free(in); free(eps); free(u); free(bb); free(bv); free(t1); free(t2);
+    return rc;
+}
