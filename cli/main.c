@@ -350,7 +350,7 @@ static int cmd_figure(int argc, char **argv)
                  i + 1 < argc && nextra < 6) {
             extra[nextra++] = argv[i];
             extra[nextra++] = argv[++i];
-        } else if (!strcmp(argv[i], "--quiet"))
+        } else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q"))
             extra[nextra++] = argv[i];
         else
             return die(2, "figure: unexpected argument '%s' (options: -o DIR, --trials N, --threads K, --seed S)",

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Set up sltsim on Debian 12: install the Debian packages that are missing (needs root or sudo),
+# then configure and build in the source tree. Safe to run again; it only does what is missing.
+set -e
+cd "$(dirname "$0")/.."
+
+PKGS="gcc make autoconf automake libtool pkg-config libgsl-dev libfftw3-dev libopenblas-dev \
+liblapacke-dev gnuplot-nox fonts-dejavu-core python3 python3-numpy python3-scipy \
+jupyter-nbconvert python3-nbclient python3-ipykernel"
+
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "setup: installing Debian packages:$missing" >&2
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq >&2
+    $SUDO apt-get install -y -qq --no-install-recommends $missing >&2
+fi
+
+if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
+    echo "setup: autoreconf" >&2
+    autoreconf -fi >/dev/null 2>&1 || autoreconf -fi >&2
+fi
+if [ ! -f Makefile ] || [ configure -nt Makefile ]; then
+    echo "setup: configure" >&2
+    ./configure -q >&2
+fi
+echo "setup: make" >&2
+make -s -j"$(nproc)" >&2
