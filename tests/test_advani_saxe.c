@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdio.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "slt.h"
 #include "tests/check.h"
 #include "theory/advani_saxe.h"
@@ -95,6 +97,31 @@ static void test_alpha1(void)
     /* the O(1) term cancels in E_g(4t) - E_g(t) = c se2 sqrt(t) + O(1/sqrt t) */
     double t = 1e7, s = (eg_at(&p, 0.0, 4.0 * t) - eg_at(&p, 0.0, t)) / (0.25 * sqrt(t));
     check_rel(s, c, 1e-6, "4.4: alpha = 1: [E_g(4t) - E_g(t)]/(se2 sqrt t) at t = 1e7 -> 0.660989");
+    /* t -> inf at alpha = 1, rho_c ~ l^{-1/2}/pi: E_t ~ se2/sqrt(2 pi t), dE_g/dt ~ c se2/(2 sqrt t)
+     * (relative corrections O(S/(se2 t)) ~ 4e-8 at t = 1e8). These integrands live on l < 1/t. */
+    t = 1e8;
+    check_rel(et_at(&p, 0.0, t), 0.25 / sqrt(2.0 * M_PI * t), 1e-6,
+              "4.4: alpha = 1: E_t(1e8) -> se2/sqrt(2 pi t)");
+    double d;
+    slt_as_deg_dt(&p, t, &d);
+    check_rel(d, 0.25 * c / (2.0 * sqrt(t)), 1e-6, "4.5: alpha = 1: dE_g/dt(1e8) -> c se2/(2 sqrt t)");
+    /* nearly linear growth of t* with SNR at alpha = 1 (linear.md 4.5) */
+    double t4, t5, e;
+    slt_as_params s4 = { 1.0, 1e4 / (1 + 1e4), 1 / (1 + 1e4), 0.0 },
+                  s5 = { 1.0, 1e5 / (1 + 1e5), 1 / (1 + 1e5), 0.0 };
+    int st = slt_as_tstar(&s4, &t4, &e) | slt_as_tstar(&s5, &t5, &e);
+    double ratio = t5 / t4;
+    check_ok(!st && fabs(ratio - 10.0) < 0.1,
+             "4.5: alpha = 1: t*(SNR = 1e5)/t*(SNR = 1e4) = %.4f, nearly linear", ratio);
+    /* ratios next to 1 (a computed grid may land an ulp off): continuous in alpha at finite t */
+    const double an[] = { 1.0 - 1e-9, 1.0 + 1e-9, nextafter(1.0, 0.0), nextafter(1.0, 2.0) };
+    for (int i = 0; i < 4; i++) {
+        slt_as_params q = { an[i], 1.0, 0.25, 0.0 };
+        double a1 = eg_at(&q, 0.0, 2.0), b1 = et_at(&q, 0.0, 1e6);
+        check_ok(fabs(a1 - 0.6527527539) < 1e-8 && fabs(b1 / et_at(&p, 0.0, 1e6) - 1.0) < 1e-3,
+                 "4.3: alpha = 1 %+.1e: E_g(2) = %.10f, E_t(1e6) = %.6g continuous with alpha = 1",
+                 an[i] - 1.0, a1, b1);
+    }
     slt_as_params p3 = { 1.0, 1.0, 0.75, 0.5 };
     s = (eg_at(&p3, 0.0, 4.0 * t) - eg_at(&p3, 0.0, t)) / (0.75 * sqrt(t));
     check_rel(s, c, 1e-6, "4.4: the growth constant does not depend on S (se2 = 0.75, sw02 = 0.5)");
@@ -302,6 +329,7 @@ static void test_many(void)
 
 int main(void)
 {
+    gsl_set_error_handler_off(); /* as the engine does: failures are reported, never abort */
     test_worked();
     test_limits();
     test_alpha1();

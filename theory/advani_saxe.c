@@ -19,6 +19,22 @@
 #define AS_SCAN_LO 1e-6
 #define AS_SCAN_HI 1e7
 #define AS_MAXITER 100
+#define AS_MAXBREAK 64
+
+/* int rho_c f dl for an integrand that varies on the scale `scale` next to the lower edge (1/t for
+ * decay factors D, g for weight decay): when that scale is well below the width of the support,
+ * the support is cut at l_- + scale 2^j (j = -2, -1, ...) so each piece sees a resolved integrand
+ * (a single adaptive pass returns 0 for dE_g/dt at alpha = 1, t > 5e3: all its first nodes see
+ * e^{-l t} = 0). */
+static int as_integrate(double alpha, double scale, slt_mp_fn f, void *ctx, double *res)
+{
+    double lo = slt_mp_edge_lo(alpha), hi = slt_mp_edge_hi(alpha), br[AS_MAXBREAK];
+    size_t nb = 0;
+    if (scale > 0.0 && scale < (hi - lo) / 16.0)
+        for (double x = 0.25 * scale; lo + x < hi && nb < AS_MAXBREAK; x *= 2.0)
+            br[nb++] = lo + x;
+    return slt_mp_integrate_split(alpha, nb, br, f, ctx, res);
+}
 
 static int bad(double x)
 {
@@ -141,9 +157,10 @@ static int as_errors_one(const slt_as_params *p, double eta, double t, double *e
         }
     }
     double ig = 0.0, it = 0.0;
-    if (eg && slt_mp_integrate(a, as_g_eg, &c, &ig))
+    double sc = t > 0.0 ? 1.0 / t : 0.0;
+    if (eg && as_integrate(a, sc, as_g_eg, &c, &ig))
         return SLT_EFAIL;
-    if (et && slt_mp_integrate(a, as_g_et, &c, &it))
+    if (et && as_integrate(a, sc, as_g_et, &c, &it))
         return SLT_EFAIL;
     if (eg)
         *eg = ig + c.S * slt_mp_atom(a) + p->se2;
@@ -195,7 +212,7 @@ int slt_as_deg_dt(const slt_as_params *p, double t, double *deg)
     if (!params_ok(p) || !deg || bad(t))
         return SLT_EUSAGE;
     as_ctx c = { t, 0.0, 0.0, p->sw2 + p->sw02, p->se2 };
-    return slt_mp_integrate(p->alpha, as_g_deg, &c, deg) ? SLT_EFAIL : SLT_OK;
+    return as_integrate(p->alpha, t > 0.0 ? 1.0 / t : 0.0, as_g_deg, &c, deg) ? SLT_EFAIL : SLT_OK;
 }
 
 typedef struct {
@@ -260,8 +277,9 @@ int slt_as_tstar(const slt_as_params *p, double *tstar, double *eg)
         gsl_root_fsolver *sv = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
         if (!sv)
             return SLT_EFAIL;
-        int status = gsl_root_fsolver_set(sv, &F, a, b), iter = 0;
+        int status = gsl_root_fsolver_set(sv, &F, a, b);
         if (status == GSL_SUCCESS) {
+            int iter = 0;
             do {
                 status = gsl_root_fsolver_iterate(sv);
                 if (status != GSL_SUCCESS || c.failed)
@@ -309,7 +327,7 @@ int slt_as_weight_decay(const slt_as_params *p, double g, double *eg)
     }
     wd_ctx c = { g, p->sw2, p->se2 };
     double ig;
-    if (slt_mp_integrate(p->alpha, as_g_wd, &c, &ig))
+    if (as_integrate(p->alpha, g, as_g_wd, &c, &ig))
         return SLT_EFAIL;
     *eg = ig + p->sw2 * slt_mp_atom(p->alpha) + p->se2;
     return SLT_OK;

@@ -28,6 +28,11 @@ double slt_mp_stieltjes_deriv(double gamma, double lam);
  * g is evaluated on the closed support, including l = 0 when alpha = 1. */
 int slt_mp_integrate(double alpha, slt_mp_fn g, void *ctx, double *result);
 int slt_mp_hmrt_integrate(double gamma, slt_mp_fn g, void *ctx, double *result);
+/* The same (AS units) with the support split at breaks[0..nb-1] (increasing; points outside
+ * (l_-, l_+) are ignored): for g living on scales far below the width of the support, e.g.
+ * e^{-l t} at large t near alpha = 1, which a single adaptive pass can miss entirely. */
+int slt_mp_integrate_split(double alpha, size_t nb, const double *breaks, slt_mp_fn g, void *ctx,
+                           double *result);
 
 /* Fixed-node Gauss-Chebyshev (2nd kind) rule for int rho_c(l) g(l) dl (AS normalisation):
  * I[g] ~ sum_k w[k] g(l[k]), with the density folded into w. Exact enough (~1e-15) for smooth g

@@ -125,8 +125,9 @@ static int kappa_solve(kappa_ctx *c, double klo, double khi, double *kappa)
     gsl_root_fsolver *sv = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     if (!sv)
         return SLT_EFAIL;
-    int status = gsl_root_fsolver_set(sv, &F, ulo, uhi), iter = 0;
+    int status = gsl_root_fsolver_set(sv, &F, ulo, uhi);
     if (status == GSL_SUCCESS) {
+        int iter = 0;
         do {
             status = gsl_root_fsolver_iterate(sv);
             if (status != GSL_SUCCESS)
