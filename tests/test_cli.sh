@@ -15,6 +15,8 @@ $S describe ridge > "$T/desc"; ok $? "describe ridge exits 0"
 grep -q 'gamma' "$T/desc" && grep -q 'arXiv:1903.08560' "$T/desc" && grep -q '|p - n| <= 3' "$T/desc"
 ok $? "describe gives parameters, references and the skipped points"
 $S --version | grep -q 'gsl .*fftw .*blas openblas'; ok $? "--version names GSL, FFTW and OpenBLAS"
+LD_DEBUG=bindings $S run ridge gamma=2 --trials 1 2>&1 >/dev/null | grep "symbol .cblas_dsyrk'" | grep -q libopenblas
+ok $? "BLAS calls bind to OpenBLAS, not gslcblas"
 $S figure list | grep -q '^ridgeless '; ok $? "figure list shows ridgeless"
 $S figure list | grep -q '^ridge-lambda '; ok $? "figure list shows ridge-lambda"
 

@@ -104,7 +104,8 @@ static double as_g_deg(double l, void *p)
     return 2.0 * D * (c->se2 * omd - c->S * l * D);
 }
 
-/* linear.md 4.4: long-time limits (Advani-Saxe 2017, sec. 3; = HMRT ridgeless + se2 at sw02 = 0). */
+/* linear.md 4.4: long-time limits (Advani-Saxe 2017; with sw02 = 0 they are HMRT ridgeless + se2,
+ * linear.md 4.6). */
 int slt_as_limits(const slt_as_params *p, double *eg, double *et)
 {
     if (eg)

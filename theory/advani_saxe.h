@@ -22,7 +22,8 @@ int slt_as_errors(const slt_as_params *p, double eta, double t, double *eg, doub
 /* The same for nt times t[0..nt-1], into eg[0..nt-1] and et[0..nt-1] (either may be NULL). */
 int slt_as_errors_many(const slt_as_params *p, double eta, size_t nt, const double *t, double *eg,
                        double *et);
-/* t -> inf limits (gradient flow, or stable GD): E_g(inf) (+inf at alpha = 1 if se2 > 0), E_t(inf). */
+/* t -> inf limits (gradient flow, or stable GD): E_g(inf) (+inf at alpha = 1 if se2 > 0) and
+ * E_t(inf). */
 int slt_as_limits(const slt_as_params *p, double *eg, double *et);
 /* dE_g/dt of gradient flow at time t >= 0. */
 int slt_as_deg_dt(const slt_as_params *p, double t, double *deg);

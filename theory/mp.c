@@ -14,11 +14,9 @@
 #define MP_EPSREL 1e-11
 #define MP_LIMIT 1000
 /* l_-/l_+ below which the hard-edge weight is used (see mp_qaws) */
-#ifndef MP_HARD_EDGE
 #define MP_HARD_EDGE 1e-3
-#endif
 
-/* linear.md 1.1 */
+/* linear.md 1.1: support [l_-, l_+] and atom of the MP law in AS units. */
 double slt_mp_edge_lo(double alpha)
 {
     double d = 1.0 - sqrt(alpha);
@@ -57,25 +55,15 @@ double slt_mp_hmrt_atom(double gamma)
     return gamma > 1.0 ? 1.0 - 1.0 / gamma : 0.0;
 }
 
-/* gamma lam m(-lam), the positive root of q^2 + b q - gamma lam = 0 (b = 1 - gamma + lam), from
- * gamma z m^2 - (1 - gamma - z) m + 1 = 0 at z = -lam (linear.md 1.2). The two algebraically
- * equal forms avoid cancellation for either sign of b. */
-static double mp_q(double gamma, double lam, double *d_out)
-{
-    double b = 1.0 - gamma + lam;
-    double d = sqrt(b * b + 4.0 * gamma * lam);
-    if (d_out)
-        *d_out = d;
-    return b > 0.0 ? 2.0 * gamma * lam / (b + d) : 0.5 * (d - b);
-}
-
-/* HMRT 2019 (arXiv:1903.08560), MP Stieltjes transform; linear.md 1.2 closed form for m(-lam). */
+/* HMRT 2019 (arXiv:1903.08560), MP Stieltjes transform; linear.md 1.2 closed form for m(-lam):
+ * the positive root of gamma lam m^2 + b m - 1 = 0, b = 1 - gamma + lam. For b > 0 the textbook
+ * form [-b + d]/(2 gamma lam) loses all digits as lam -> 0; its rationalised equal 2/(b + d)
+ * does not. For b <= 0 the textbook form has no cancellation. */
 double slt_mp_stieltjes(double gamma, double lam)
 {
     if (lam == 0.0)
         return gamma < 1.0 ? 1.0 / (1.0 - gamma) : INFINITY;
     double b = 1.0 - gamma + lam, d = sqrt(b * b + 4.0 * gamma * lam);
-    /* m = q / (gamma lam); for b > 0 this is 2 / (b + d), free of the 1/lam blow-up. */
     return b > 0.0 ? 2.0 / (b + d) : 0.5 * (d - b) / (gamma * lam);
 }
 
@@ -85,8 +73,7 @@ double slt_mp_stieltjes_deriv(double gamma, double lam)
 {
     if (lam == 0.0)
         return gamma < 1.0 ? 1.0 / ((1.0 - gamma) * (1.0 - gamma) * (1.0 - gamma)) : INFINITY;
-    double d;
-    (void)mp_q(gamma, lam, &d);
+    double b = 1.0 - gamma + lam, d = sqrt(b * b + 4.0 * gamma * lam);
     double m = slt_mp_stieltjes(gamma, lam);
     return (gamma * m * m + m) / d;
 }
@@ -151,7 +138,8 @@ static int mp_piece(mp_qaws_ctx *c, double a, double b, double wa, double wb,
 
 /* int_{lo}^{hi} sqrt((hi - l)(l - lo)) g(l) / (scale l) dl, lo, hi the edges at this ratio.
  * Soft edge (linear.md 1.3): weight (l - lo)^{1/2} (hi - l)^{1/2}, integrand g/(scale l).
- * Hard edge, lo = 0 (ratio 1): 1/l merges with the left root, weight (l - lo)^{-1/2} (hi - l)^{1/2},
+ * Hard edge, lo = 0 (ratio 1): 1/l merges with the left root, weight
+ * (l - lo)^{-1/2} (hi - l)^{1/2},
  * integrand g/scale (linear.md 1.3). Nearly hard edge (lo < MP_HARD_EDGE hi, ratio in about
  * [0.88, 1.13]): the soft form's integrand has a spike of height 1/lo and width lo at the
  * endpoint that QAWS cannot resolve to 1e-11 (it stops with a roundoff error at ratio 1 +- 1e-6,
@@ -208,6 +196,7 @@ int slt_mp_integrate(double alpha, slt_mp_fn g, void *ctx, double *result)
     return mp_qaws(alpha, 2.0 * M_PI, 0, NULL, g, ctx, result) != GSL_SUCCESS;
 }
 
+/* linear.md 1.3 item 1 on pieces of the support (see mp_qaws). */
 int slt_mp_integrate_split(double alpha, size_t nb, const double *breaks, slt_mp_fn g, void *ctx,
                            double *result)
 {
@@ -222,6 +211,8 @@ int slt_mp_hmrt_integrate(double gamma, slt_mp_fn g, void *ctx, double *result)
 
 /* ---- Gauss-Chebyshev of the second kind (linear.md 1.3, item 2) ---- */
 
+/* linear.md 1.3 item 2: x_k = cos(k pi/(n+1)), w_k = (pi/(n+1)) sin^2(k pi/(n+1)),
+ * l_k = 1 + alpha + h x_k, h = 2 sqrt(alpha); the stored weight is w_k h^2/(2 pi l_k). */
 slt_mp_nodes *slt_mp_nodes_alloc(double alpha, size_t n)
 {
     if (!(alpha > 0.0) || !isfinite(alpha) || n == 0)
