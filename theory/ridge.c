@@ -38,7 +38,7 @@ static void set_nan(slt_ridge_result *out)
     out->risk = out->bias = out->variance = out->kappa = NAN;
 }
 
-/* Isotropic ridge, linear.md 2.3 (HMRT 2019, Thm 5 / Dobriban-Wager 2015):
+/* Isotropic ridge, linear.md 2.3 (HMRT 2019; Dobriban-Wager 2015):
  *   B = r2 lam^2 m'(-lam),  V = noise gamma (m - lam m')
  * with m = m(-lam), m' = m'(-lam) of linear.md 1.2. Substituting q = gamma lam m (the stable root
  * of q^2 + b q - gamma lam = 0, b = 1 - gamma + lam) and d = sqrt(b^2 + 4 gamma lam) gives
@@ -65,7 +65,7 @@ static void ridge_iso(double gamma, double lam, double r2, double noise, slt_rid
     out->variance = noise * gm * e / (2.0 * d);
 }
 
-/* Isotropic ridgeless, linear.md 2.1 (HMRT 2019, Thm 1). */
+/* Isotropic ridgeless, linear.md 2.1 (HMRT 2019). */
 static void ridgeless_iso(double gamma, double r2, double noise, slt_ridge_result *out)
 {
     if (gamma < 1.0) {
@@ -145,7 +145,7 @@ static int kappa_solve(kappa_ctx *c, double klo, double khi, double *kappa)
     return SLT_OK;
 }
 
-/* General Sigma, linear.md 2.4 (Dobriban-Wager 2015, sec. 2.4; HMRT 2019, Thm 2 and 5):
+/* General Sigma, linear.md 2.4 (Dobriban-Wager 2015, sec. 2.4; HMRT 2019):
  *   kappa (1 - gamma int s/(s + kappa) dH) = lam,  E2 = gamma int s^2/(s + kappa)^2 dH,
  *   V = noise E2/(1 - E2),  B = r2 kappa^2 int s/(s + kappa)^2 dG / (1 - E2).
  * At the root, 1 - E2 = lam/kappa + gamma kappa int s/(s + kappa)^2 dH: a sum of positive terms,
@@ -204,7 +204,7 @@ static int ridge_general(const slt_ridge_model *m, double gamma, double lam, dou
 }
 
 /* linear.md 2.1-2.5: dispatch to the isotropic closed forms or the general fixed point, then
- * add the omitted signal (2.5, HMRT 2019 sec. 5): it is independent of x, so for any lam it acts
+ * add the omitted signal (linear.md 2.5, HMRT 2019): it is independent of x, so for any lam it acts
  * as noise of variance eta2 in V and adds eta2 to the risk against E[y | x, w]. */
 int slt_ridge_risk(const slt_ridge_model *m, double gamma, double lambda, slt_ridge_result *out)
 {
@@ -242,7 +242,7 @@ int slt_ridge_risk(const slt_ridge_model *m, double gamma, double lambda, slt_ri
     return SLT_OK;
 }
 
-/* linear.md 2.3 (Dobriban-Wager 2015, Thm 2.1; Nakkiran et al. 2020): lam* = noise gamma / r2,
+/* linear.md 2.3 (Dobriban-Wager 2015; Nakkiran et al. 2020): lam* = noise gamma / r2,
  * the posterior-mean penalty under beta ~ N(0, (r2/p) I); valid for any H when G = H. */
 double slt_ridge_lambda_opt(const slt_ridge_model *m, double gamma)
 {
@@ -251,7 +251,7 @@ double slt_ridge_lambda_opt(const slt_ridge_model *m, double gamma)
 }
 
 /* linear.md 2.2 (inverse-Wishart mean E W^{-1} = I/(n - p - 1), E||P_row beta||^2 = (n/p) r2)
- * and section 3 (BHX 2019, Thm 1) minus sigma2: the omitted part eta2 acts as noise. */
+ * and section 3 (BHX 2019) minus sigma2: the omitted part eta2 acts as noise. */
 double slt_ridge_finite_risk(const slt_ridge_model *m, long n, long p)
 {
     if (n < 1 || p < 1)
