@@ -394,7 +394,7 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
     size_t tl = strlen(target);
     int dumb = !strcmp(target, "dumb");
     if (dumb)
-        fprintf(gp, "set terminal dumb size 110,34 ansi256\nset output %s\n",
+        fprintf(gp, "set terminal dumb size 100,32 mono\nset output %s\n",
                 csv_on_stdout ? "'/dev/stderr'" : "'/dev/stdout'");
     else {
         const char *ext = target + tl - 3;
@@ -420,8 +420,10 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
     fprintf(gp, " noenhanced\nset grid lc rgb '#dddddd'\nset key inside right top box opaque noenhanced font ',10'\n"
                 "set border 3\n"
                 "set tics nomirror\nset style data lines\n");
+    if (dumb)
+        fprintf(gp, "unset grid\nset key inside right top nobox\n");
     if (xlog)
-        fprintf(gp, "set logscale x\nset format x '10^{%%L}'\n");
+        fprintf(gp, dumb ? "set logscale x\n" : "set logscale x\nset format x '10^{%%L}'\n");
     if (po->logy || e->plot.logy)
         fprintf(gp, "set logscale y\n");
     const char *yr = po->yrange ? po->yrange : e->plot.yrange;
