@@ -49,21 +49,24 @@ typedef struct {
     int eigen;
 } gram_t;
 
+/* The Gram matrices are filled row-major upper, which is the same memory as column-major lower:
+ * LAPACK is called column-major on 'L', so that LAPACKE neither transposes nor copies. */
+
 /* x = A^{-1} v (A + c I when eigen, else the Cholesky factor of A + c I). */
 static int gram_solve(const gram_t *g, double c, double *v, double *tmp)
 {
     long m = g->n < g->p ? g->n : g->p;
     if (!g->eigen)
-        return LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'U', m, 1, g->A, m, v, 1);
-    /* A = Q diag(e) Q^T with Q stored in A (row-major: column i = eigenvector i) */
-    cblas_dgemv(CblasRowMajor, CblasTrans, m, m, 1.0, g->A, m, v, 1, 0.0, tmp, 1);
+        return LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'L', m, 1, g->A, m, v, m);
+    /* A = Q diag(e) Q^T; read row-major, row i of A is eigenvector i */
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, m, m, 1.0, g->A, m, v, 1, 0.0, tmp, 1);
     double emax = g->evals[m - 1], cut = emax * (double)m * 2.2e-16;
     for (long i = 0; i < m; i++) {
         double e = g->evals[i] + c;
         /* lambda = 0: the pseudo-inverse (min-norm limit) drops null directions */
         tmp[i] = (c == 0 && g->evals[i] <= cut) ? 0 : tmp[i] / e;
     }
-    cblas_dgemv(CblasRowMajor, CblasNoTrans, m, m, 1.0, g->A, m, tmp, 1, 0.0, v, 1);
+    cblas_dgemv(CblasRowMajor, CblasTrans, m, m, 1.0, g->A, m, tmp, 1, 0.0, v, 1);
     return 0;
 }
 
@@ -168,7 +171,7 @@ int slt_ridge_sim(const slt_ridge_design *d, size_t npts, const long *p, const d
                     A[i * m + j] = Cn[i * m0 + j] * sq[i] * sq[j];
         }
         if (g.eigen) {
-            if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', m, A, m, ev)) {
+            if (LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'L', m, A, m, ev)) {
                 snprintf(err, SLT_ERRLEN, "dsyevd did not converge (n = %ld, p = %ld)", n, pp);
                 rc = 1;
             }
@@ -180,7 +183,7 @@ int slt_ridge_sim(const slt_ridge_design *d, size_t npts, const long *p, const d
             if (!g.eigen) {
                 for (long i = 0; i < m; i++)
                     A[i * m + i] += c;
-                if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'U', m, A, m)) {
+                if (LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', m, A, m)) {
                     snprintf(err, SLT_ERRLEN, "Cholesky failed (n = %ld, p = %ld, lambda = %g): singular Gram matrix",
                              n, pp, lambda[k]);
                     rc = 1;
