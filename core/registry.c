@@ -3,9 +3,11 @@
 #include "slt.h"
 
 extern const slt_experiment slt_exp_ridge;
+extern const slt_experiment slt_exp_mp;
 
 static const slt_experiment *const registry[] = {
     &slt_exp_ridge,
+    &slt_exp_mp,
 };
 
 size_t slt_registry_count(void) { return sizeof registry / sizeof registry[0]; }
