@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -215,6 +216,105 @@ static int listed_in_title(const slt_experiment *e, const slt_param *p, const ch
         return strcmp(value, p->def) != 0;
     double a, b;
     return slt_parse_number(value, &a) || slt_parse_number(p->def, &b) || a != b;
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* Parameter values of row r (a word becomes its index). */
+static int row_params(const slt_experiment *e, const table_t *t, size_t r, const int *pcol, double *par)
+{
+    for (size_t i = 0; i < e->nparams; i++) {
+        const slt_param *p = &e->params[i];
+        const char *v = pcol[i] >= 0 ? t->rows[r][pcol[i]] : p->def;
+        if (p->type == SLT_WORD) {
+            par[i] = -1;
+            for (int w = 0; p->words[w]; w++)
+                if (!strcmp(p->words[w], v))
+                    par[i] = w;
+            if (par[i] < 0)
+                return -1;
+        } else if (slt_parse_number(v, &par[i]))
+            return -1;
+    }
+    return 0;
+}
+
+/* Datablock $t<c>: x and the theory quantities on up to 400 points spanning curve c's x range,
+ * evaluated by the experiment's own theory function. Fewer points if the theory is slow (a
+ * budget of about a second per figure); none (returns 0: lines then join the table's points)
+ * if the experiment has no theory or the first evaluation fails. */
+static int dense_theory(FILE *gp, const slt_experiment *e, const table_t *t, size_t c, const size_t *curve_of,
+                        const int *pcol, int xi, int xlog, char *const *qs, const int *qth, int nq)
+{
+    if (!e->theory)
+        return 0;
+    double par[SLT_MAX_PARAMS], lo = INFINITY, hi = -INFINITY, out[SLT_MAX_COLS];
+    size_t r0 = t->nrows, npts = 0;
+    for (size_t r = 0; r < t->nrows; r++)
+        if (curve_of[r] == c) {
+            double x = cell(t->rows[r][pcol[xi]]);
+            lo = x < lo ? x : lo;
+            hi = x > hi ? x : hi;
+            r0 = r0 == t->nrows ? r : r0;
+            npts++;
+        }
+    if (r0 == t->nrows || !(hi > lo) || row_params(e, t, r0, pcol, par))
+        return 0;
+    int qidx[16];
+    for (int q = 0; q < nq; q++) {
+        qidx[q] = -1;
+        for (int j = 0; qth[q] >= 0 && e->theory_cols[j]; j++)
+            if (!strcmp(e->theory_cols[j], qs[q]))
+                qidx[q] = j;
+    }
+    size_t nd = 400;
+    if (e->params[xi].type == SLT_INT && hi - lo + 1 < nd)
+        nd = (size_t)(hi - lo + 1);
+    char err[SLT_ERRLEN];
+    /* a slow theory (a root search per point) keeps the figure quick: thin the grid to a budget
+     * of about a second, never below the table's own points */
+    double t0 = seconds(), budget = 1.0;
+    par[xi] = 0.5 * (lo + hi);
+    for (size_t j = 0; j < slt_count(e->theory_cols); j++)
+        out[j] = slt_empty();
+    if (!(e->check && e->check(par, 0, 1, err) != SLT_OK))
+        e->theory(par, out, err);
+    double each = seconds() - t0;
+    if (each * (double)nd > budget) {
+        size_t fit = (size_t)(budget / each);
+        nd = fit > npts ? fit : npts;
+    }
+    fprintf(gp, "$t%zu << EOD\n", c);
+    for (size_t k = 0; k < nd; k++) {
+        double f = nd > 1 ? (double)k / (double)(nd - 1) : 0;
+        double x = xlog ? exp(log(lo) + f * (log(hi) - log(lo))) : lo + f * (hi - lo);
+        if (e->params[xi].type == SLT_INT)
+            x = round(x);
+        par[xi] = x;
+        for (size_t j = 0; j < slt_count(e->theory_cols); j++)
+            out[j] = slt_empty();
+        int ok = !(e->check && e->check(par, 0, 1, err) != SLT_OK) && e->theory(par, out, err) == SLT_OK;
+        char num[40];
+        slt_format_number(x, num, sizeof num);
+        fputs(num, gp);
+        for (int q = 0; q < nq; q++) {
+            double v = ok && qidx[q] >= 0 ? out[qidx[q]] : NAN;
+            if (isnan(v) || isinf(v))
+                fputs(" NaN", gp);
+            else {
+                slt_format_number(v, num, sizeof num);
+                fprintf(gp, " %s", num);
+            }
+        }
+        fputc('\n', gp);
+    }
+    fprintf(gp, "EOD\n");
+    return 1;
 }
 
 static void gp_string(FILE *gp, const char *s)
@@ -461,6 +561,11 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
         }
         fprintf(gp, "EOD\n");
     }
+    /* theory on a fine grid, straight from the experiment's theory function, so that lines are
+     * smooth and divergences resolved whatever the simulation grid was */
+    char *dense = calloc(ncurves, 1);
+    for (size_t c = 0; c < ncurves; c++)
+        dense[c] = dense_theory(gp, e, &t, c, curve_of, pcol, xi, xlog, qs, qth, nq);
     static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
                                           "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"};
     fprintf(gp, "plot ");
@@ -478,8 +583,12 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
                 snprintf(label, sizeof label, "%s%s", qs[q], nq == 1 && qth[q] >= 0 ? " (theory)" : "");
             int base = 2 + 3 * q;
             if (qth[q] >= 0) {
-                fprintf(gp, "%s$c%zu using 1:%d with lines lw 2 dt %d lc rgb '%s' title ", first ? "" : ", ", c, base,
-                        dt, color);
+                if (dense[c])
+                    fprintf(gp, "%s$t%zu using 1:%d with lines lw 2 dt %d lc rgb '%s' title ", first ? "" : ", ", c,
+                            2 + q, dt, color);
+                else
+                    fprintf(gp, "%s$c%zu using 1:%d with lines lw 2 dt %d lc rgb '%s' title ", first ? "" : ", ", c,
+                            base, dt, color);
                 gp_string(gp, label);
                 first = 0;
             }
@@ -487,9 +596,10 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
                 int pt = 7 + 2 * (q % 3);
                 fprintf(gp, "%s$c%zu using 1:%d:%d with yerrorbars pt %d ps 0.7 lc rgb '%s' ", first ? "" : ", ", c,
                         base + 1, base + 2, pt, color);
-                if (qth[q] < 0)
+                if (qth[q] < 0) {
+                    fprintf(gp, "title ");
                     gp_string(gp, label);
-                else {
+                } else {
                     fprintf(gp, "notitle");
                     sim_titled = 1;
                 }
@@ -510,6 +620,7 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
             rc = SLT_EFAIL;
         }
     }
+    free(dense);
 out:
     for (size_t c = 0; c < ncurves; c++)
         free(keys[c]);
