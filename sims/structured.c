@@ -121,7 +121,9 @@ fail:
 }
 
 /* In-place butterfly WHT, Sylvester order. The first two levels are fused into a 4-point
- * transform so that the remaining levels have inner loops of length >= 4, which vectorise. */
+ * transform so that the remaining levels have inner loops of length h >= 4, a multiple of 4;
+ * those are unrolled by 4 by hand because gcc -O2 does not vectorise the plain loop, but its
+ * basic-block vectoriser does take the unrolled body (about 2x at d = 4096). */
 static void wht_butterfly(double *x, size_t d)
 {
     if (d < 2)
@@ -143,10 +145,17 @@ static void wht_butterfly(double *x, size_t d)
     for (size_t h = 4; h < d; h <<= 1)
         for (size_t i = 0; i < d; i += 2 * h) {
             double *restrict lo = x + i, *restrict hi = x + i + h;
-            for (size_t j = 0; j < h; j++) {
-                double a = lo[j], b = hi[j];
-                lo[j] = a + b;
-                hi[j] = a - b;
+            for (size_t j = 0; j < h; j += 4) {
+                double a0 = lo[j], a1 = lo[j + 1], a2 = lo[j + 2], a3 = lo[j + 3];
+                double b0 = hi[j], b1 = hi[j + 1], b2 = hi[j + 2], b3 = hi[j + 3];
+                lo[j] = a0 + b0;
+                lo[j + 1] = a1 + b1;
+                lo[j + 2] = a2 + b2;
+                lo[j + 3] = a3 + b3;
+                hi[j] = a0 - b0;
+                hi[j + 1] = a1 - b1;
+                hi[j + 2] = a2 - b2;
+                hi[j + 3] = a3 - b3;
             }
         }
 }
@@ -443,14 +452,14 @@ static const double *apply_block(slt_sf_map *m, size_t b, const double *x)
     case SLT_SF_CIRCULANT: {
         /* C(g) D x = IFFT(FFT(g) .* FFT(D x)); c2r overwrites cbuf, which is scratch */
         const double *D = m->sgn + d * b;
-        const fftw_complex *gh = m->ghat + (d / 2 + 1) * b;
+        const double *gh = (const double *)(m->ghat + (d / 2 + 1) * b); /* re, im pairs */
         for (size_t i = 0; i < d; i++)
             v[i] = D[i] * x[i];
         fftw_execute_dft_r2c(p->r2c, v, m->cbuf);
         for (size_t k = 0; k < d / 2 + 1; k++) {
             double re = m->cbuf[k][0], im = m->cbuf[k][1];
-            m->cbuf[k][0] = re * gh[k][0] - im * gh[k][1];
-            m->cbuf[k][1] = re * gh[k][1] + im * gh[k][0];
+            m->cbuf[k][0] = re * gh[2 * k] - im * gh[2 * k + 1];
+            m->cbuf[k][1] = re * gh[2 * k + 1] + im * gh[2 * k];
         }
         fftw_execute_dft_c2r(p->c2r, m->cbuf, m->buf2);
         return m->buf2;
@@ -509,9 +518,10 @@ int slt_sf_dense_rows(const slt_sf_map *m, double *theta)
     }
     /* Row a of the pre-activation operator P (P x = apply(x)) is P^T e_a: the transposed chain,
      * run with the butterfly (H is symmetric). Theta = sqrt(d) P. */
-    double *u = malloc(2 * d * sizeof *u), *w = u + d;
+    double *u = malloc(2 * d * sizeof *u);
     if (!u)
         return SLT_EFAIL;
+    double *w = u + d;
     for (size_t a = 0; a < N; a++) {
         size_t b = a / d, k = a % d;
         memset(u, 0, d * sizeof *u);

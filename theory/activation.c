@@ -179,7 +179,7 @@ int slt_act_constants_fn(slt_act_fn f, void *ctx, const double *kinks, size_t nk
         return SLT_EFAIL;
     }
     moment_ctx m0 = {f, ctx, 1, 0}, m1 = {f, ctx, 1, 1}, m2 = {f, ctx, 2, 0};
-    slt_act_consts c;
+    slt_act_consts c = {0};
     int st = moment(&m0, bp, nb, w, &c.mu0);
     if (!st)
         st = moment(&m1, bp, nb, w, &c.mu1);
