@@ -13,6 +13,10 @@ for p in $PY /usr/bin/python3 python3; do
     if $p -c 'import numpy, scipy' 2>/dev/null; then PY=$p; break; fi
 done
 mkdir -p bench/out
+# Both sides on the same OpenBLAS kernels: sltsim picks them itself where OpenBLAS misdetects the
+# processor (see cli/main.c); numpy gets the same choice through the environment.
+core=$(./sltsim --version | sed -n 's/.*openblas [0-9.]* (\(.*\))/\1/p')
+[ -n "$core" ] && [ -z "$OPENBLAS_CORETYPE" ] && export OPENBLAS_CORETYPE=$core
 now() { date +%s.%N; }
 best() { # best wall time of R runs of "$@", stdout of the last run kept in $OUT
     b=""
@@ -37,7 +41,7 @@ agree() {
 at=$(agree bench/out/typical.txt); au=$(agree bench/out/tuned.txt)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 cat > bench/out/ridgeless.md <<EOT
-### Ridgeless sweep: gamma = 0.1:5:40, n = 200, 50 trials ($(date -u +%Y-%m-%d), $(nproc) cores, $cpu)
+### Ridgeless sweep: gamma = 0.1:5:40, n = 200, 50 trials ($(date -u +%Y-%m-%d), $(nproc) cores, $cpu, OpenBLAS kernels ${OPENBLAS_CORETYPE:-auto})
 
 | program | wall time (best of $R) | sltsim speed-up | simulated means vs sltsim |
 |---|---|---|---|

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
@@ -16,6 +17,28 @@
 #include "core/engine.h"
 #include "core/preset.h"
 #include "plots/plot.h"
+
+extern char *openblas_get_corename(void);
+
+/* OpenBLAS 0.3.21 (Debian 12) does not recognise some recent x86 processors (seen here: a Xeon
+ * with AVX-512 whose model is masked by the hypervisor) and falls back to its Prescott kernels,
+ * 2-4x slower in dgemm. The kernel can only be chosen before the library initialises, so when
+ * that happens on a processor with AVX2 we re-execute once with OPENBLAS_CORETYPE set. A user's
+ * own OPENBLAS_CORETYPE is always respected. */
+static void choose_blas_kernels(char **argv)
+{
+    if (getenv("OPENBLAS_CORETYPE"))
+        return;
+    const char *core = openblas_get_corename();
+    if (!core || strcasecmp(core, "prescott") != 0)
+        return;
+    __builtin_cpu_init();
+    const char *want = __builtin_cpu_supports("avx512f") ? "SkylakeX" : __builtin_cpu_supports("avx2") ? "Haswell" : NULL;
+    if (!want)
+        return;
+    setenv("OPENBLAS_CORETYPE", want, 1);
+    execv("/proc/self/exe", argv); /* on failure, carry on with the slow kernels */
+}
 
 static volatile sig_atomic_t interrupted = 0;
 static void on_sigint(int sig) { interrupted = 1; (void)sig; }
@@ -411,6 +434,7 @@ static int cmd_version(void)
 
 int main(int argc, char **argv)
 {
+    choose_blas_kernels(argv);
     gsl_set_error_handler_off(); /* numerical failures become error returns, never aborts */
     if (argc < 2) {
         usage(stderr);

@@ -62,6 +62,7 @@ double slt_memory_budget(void)
 }
 
 extern char *openblas_get_config(void);
+extern char *openblas_get_corename(void);
 
 void slt_library_versions(char *buf, size_t len)
 {
@@ -70,7 +71,7 @@ void slt_library_versions(char *buf, size_t len)
     /* "OpenBLAS 0.3.21 DYNAMIC_ARCH ..." -> "openblas 0.3.21" */
     if (cfg && strncmp(cfg, "OpenBLAS ", 9) == 0) {
         size_t n = strcspn(cfg + 9, " ");
-        snprintf(blas, sizeof blas, "openblas %.*s", (int)n, cfg + 9);
+        snprintf(blas, sizeof blas, "openblas %.*s (%s)", (int)n, cfg + 9, openblas_get_corename());
     }
     const char *fv = fftw_version; /* "fftw-3.3.10-sse2-avx" */
     size_t fn = strncmp(fv, "fftw-", 5) == 0 ? strcspn(fv + 5, "-") : strlen(fv);
