@@ -27,7 +27,8 @@ extern char *openblas_get_corename(void);
  * own OPENBLAS_CORETYPE is always respected. */
 static void choose_blas_kernels(char **argv)
 {
-    if (getenv("OPENBLAS_CORETYPE"))
+    const char *preload = getenv("LD_PRELOAD");
+    if (getenv("OPENBLAS_CORETYPE") || (preload && strstr(preload, "vgpreload"))) /* not under valgrind */
         return;
     const char *core = openblas_get_corename();
     if (!core || strcasecmp(core, "prescott") != 0)

@@ -258,8 +258,8 @@ int slt_grid_build(const slt_experiment *e, int nassign, char *const *assign, sl
     g->npoints = 1;
     for (size_t i = 0; i < e->nparams; i++) {
         g->npoints *= g->vals[i].n;
-        if (g->npoints > 100000000) {
-            snprintf(err, SLT_ERRLEN, "the grid has more than 1e8 points; sweep fewer values");
+        if (g->npoints > 1000000) {
+            snprintf(err, SLT_ERRLEN, "the grid has more than 1e6 points; sweep fewer values");
             slt_grid_free(g);
             return SLT_EUSAGE;
         }
