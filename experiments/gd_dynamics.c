@@ -1,0 +1,199 @@
+/* gd_dynamics.c: experiment `gd-dynamics`: training and test error of gradient flow and gradient
+ * descent on noisy linear regression against training time (Advani-Saxe 2017; linear.md 4, 5.2).
+ * Theory: theory/advani_saxe.c; simulation: sims/gd_sim.c. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/slt.h"
+#include "sims/gd_sim.h"
+#include "theory/advani_saxe.h"
+
+enum { P_ALPHA, P_SNR, P_W0VAR, P_T, P_N, P_ETA, NPARAMS };
+
+/* Simulated GD runs the iteration step by step: more steps than this per trial is a mistake
+ * (1e6 steps at N = 400, alpha = 2 take minutes per trial), not a useful run. */
+#define MAX_STEPS 1e6
+/* t* is bracketed on [1e-6, 1e7] (slt_as_tstar); at alpha = 1 it grows like 0.6 S/se2, so
+ * S/se2 = snr + w0var (1 + snr) is capped well inside the scan. */
+#define MAX_S_OVER_SE2 1e6
+
+static const slt_param params[NPARAMS] = {
+    {"alpha", SLT_REAL, "2", 0, 1e4, 1, 0, NULL,
+     "alpha = P/N, examples per input dimension; the simulation uses P = round(alpha N)"},
+    {"snr", SLT_REAL, "4", 0, 1e6, 0, 0, NULL,
+     "signal-to-noise ratio sw2/se2 (teacher variance over label-noise variance, sw2 + se2 = 1)"},
+    {"w0var", SLT_REAL, "0", 0, 100, 0, 0, NULL,
+     "initial weight variance sw02 (student w(0) ~ N(0, sw02 I), independent of the teacher)"},
+    {"t", SLT_REAL, "0.01:1000:50:log", 0, INFINITY, 0, 0, NULL,
+     "training time t; inf = the end of training, w0 + X^+(y - X w0)"},
+    {"N", SLT_INT, "400", 2, 1e5, 0, 0, NULL, "simulation input dimension N"},
+    {"eta", SLT_REAL, "0", 0, INFINITY, 0, 1, NULL,
+     "gradient-descent step; 0 = gradient flow, > 0 = discrete GD with k = round(t/eta) steps"},
+};
+
+static const char *const theory_cols[] = {"train", "test", "tstar", "noise", NULL};
+static const char *const sim_cols[] = {"train", "test", NULL};
+static const char *const batch_params[] = {"t", NULL};
+
+static long examples(const double *par) { return lround(par[P_ALPHA] * par[P_N]); }
+
+static slt_as_params model(const double *par)
+{
+    double snr = par[P_SNR];
+    slt_as_params p = {par[P_ALPHA], snr / (1 + snr), 1 / (1 + snr), par[P_W0VAR]};
+    return p;
+}
+
+/* The time actually reached: GD stops at step k = round(t/eta), time k eta. */
+static double reached(const double *par)
+{
+    double t = par[P_T], eta = par[P_ETA];
+    return eta > 0 && isfinite(t) ? nearbyint(t / eta) * eta : t;
+}
+
+static int theory(const double *par, double *out, char *err)
+{
+    slt_as_params p = model(par);
+    double eg, et, ts;
+    if (slt_as_errors(&p, par[P_ETA], reached(par), &eg, &et) != 0) {
+        snprintf(err, SLT_ERRLEN, "Marchenko-Pastur quadrature (QAWS) failed at alpha = %g, t = %g", par[P_ALPHA],
+                 par[P_T]);
+        return SLT_EFAIL;
+    }
+    if (slt_as_tstar(&p, &ts, NULL) != 0) {
+        snprintf(err, SLT_ERRLEN, "no optimal stopping time found in [1e-6, 1e7] (Brent on dE_g/dt) at alpha = %g",
+                 par[P_ALPHA]);
+        return SLT_EFAIL;
+    }
+    out[0] = et;
+    out[1] = eg;
+    out[2] = ts;
+    out[3] = p.se2;
+    return SLT_OK;
+}
+
+static int skip_sim(const double *par)
+{
+    /* t = inf: GD cannot iterate for ever; with |P - N| <= 3 the end-of-training error has an
+     * infinite mean (|P - N| <= 1) or variance (linear.md 5.3) */
+    return isinf(par[P_T]) && (par[P_ETA] > 0 || labs(examples(par) - (long)par[P_N]) <= 3);
+}
+
+static int check(const double *par, int simulate, int threads, char *err)
+{
+    long P = examples(par), N = (long)par[P_N];
+    double eta = par[P_ETA], snr = par[P_SNR], w0 = par[P_W0VAR];
+    if (P < 1) {
+        snprintf(err, SLT_ERRLEN, "alpha: alpha N = %g gives no training example; allowed: alpha >= %g at N = %ld",
+                 par[P_ALPHA] * par[P_N], 0.5 / par[P_N], N);
+        return SLT_EUSAGE;
+    }
+    if (snr + w0 * (1 + snr) > MAX_S_OVER_SE2) {
+        snprintf(err, SLT_ERRLEN,
+                 "snr: snr + w0var (1 + snr) = %g puts the optimal stopping time out of reach; allowed: at most %g",
+                 snr + w0 * (1 + snr), MAX_S_OVER_SE2);
+        return SLT_EUSAGE;
+    }
+    if (eta > 0) {
+        double bound = slt_gd_eta_max(par[P_ALPHA], simulate ? N : 0);
+        if (eta >= bound) {
+            snprintf(err, SLT_ERRLEN,
+                     "eta: eta = %g is unstable at alpha = %g (GD needs eta < 2/l_max, l_max = (1 + sqrt(alpha))^2%s); "
+                     "allowed: 0 (gradient flow) or eta < %.4g",
+                     eta, par[P_ALPHA], simulate ? " plus its finite-N fluctuation" : "", bound);
+            return SLT_EUSAGE;
+        }
+        if (simulate && isfinite(par[P_T]) && par[P_T] / eta > MAX_STEPS) {
+            snprintf(err, SLT_ERRLEN,
+                     "t: t = %g at eta = %g needs %.3g gradient steps per trial; allowed with simulation: t/eta <= %g "
+                     "(or eta = 0, or --trials 0)",
+                     par[P_T], eta, par[P_T] / eta, MAX_STEPS);
+            return SLT_EUSAGE;
+        }
+    }
+    if (simulate) {
+        int method = eta > 0 ? SLT_GD_ITERATE : SLT_GD_FLOW;
+        double bytes = slt_gd_sim_bytes(N, P, method) * threads;
+        if (bytes > slt_memory_budget()) {
+            snprintf(err, SLT_ERRLEN,
+                     "N: N = %ld with P = %ld needs %.1f GB for %d simultaneous trials, more than the %.1f GB "
+                     "available; allowed: smaller N or alpha, fewer --threads, or --trials 0",
+                     N, P, bytes / 1e9, threads, slt_memory_budget() / 1e9);
+            return SLT_EUSAGE;
+        }
+    }
+    return SLT_OK;
+}
+
+static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, char *err)
+{
+    const double *p0 = b->par[0];
+    slt_as_params m = model(p0);
+    slt_gd_query *q = malloc(b->npoints * sizeof *q);
+    double *eg = malloc(b->npoints * sizeof(double)), *et = malloc(b->npoints * sizeof(double));
+    int rc = 0;
+    if (!q || !eg || !et) {
+        snprintf(err, SLT_ERRLEN, "out of memory");
+        rc = 1;
+    }
+    for (size_t k = 0; k < b->npoints && !rc; k++) {
+        slt_gd_query qk = {SLT_GD_AT_TIME, m.sw2, m.se2, m.sw02, b->par[k][P_T], 0};
+        q[k] = qk;
+    }
+    if (!rc) {
+        double eta = p0[P_ETA];
+        rc = slt_gd_sim((long)p0[P_N], examples(p0), eta > 0 ? SLT_GD_ITERATE : SLT_GD_FLOW, eta, b->npoints, q, rng,
+                        eg, et, err);
+    }
+    for (size_t k = 0; k < b->npoints && !rc; k++) {
+        out[2 * k] = et[k];
+        out[2 * k + 1] = eg[k];
+    }
+    free(q);
+    free(eg);
+    free(et);
+    return rc ? SLT_EFAIL : SLT_OK;
+}
+
+const slt_experiment slt_exp_gd_dynamics = {
+    .name = "gd-dynamics",
+    .summary = "gradient flow / descent on linear regression: train and test error vs time (Advani-Saxe 2017)",
+    .description =
+        "Linear regression in the Advani-Saxe convention: x in R^N with N(0, 1/N) entries, P = alpha N examples,\n"
+        "teacher wbar ~ N(0, sw2 I), y = wbar.x + eps, eps ~ N(0, se2), sw2 = snr/(1 + snr), se2 = 1/(1 + snr)\n"
+        "(so sw2 + se2 = 1); student w(0) ~ N(0, w0var I). Training: gradient flow dw/dt = X'(y - X w) (eta = 0),\n"
+        "or gradient descent w += eta X'(y - X w) (eta > 0): time t is step k = round(t/eta), and theory and\n"
+        "simulation are both at time k eta (times below eta/2 are step 0).\n"
+        "test = E_g = ||w - wbar||^2/N + se2 (noise included); train = E_t = ||y - X w||^2/P.\n"
+        "Theory: Marchenko-Pastur integrals of the mode decay D = e^{-l t} (flow) or (1 - eta l)^k (GD), with the\n"
+        "frozen subspace (alpha < 1: 1 - alpha of the directions keep their initial error) and noise included.\n"
+        "tstar: the optimal early-stopping time of gradient flow (first zero of dE_g/dt); noise: se2, the\n"
+        "test error of the teacher itself (the floor). At alpha = 1 the test error grows like\n"
+        "0.661 se2 sqrt(t) without bound (inf at t = inf).\n"
+        "Simulation: exact errors per draw, no test set. Flow: one symmetric eigendecomposition (LAPACKE dsyevd)\n"
+        "of the smaller Gram matrix per trial serves every t; GD: the literal iteration, one run per trial serving\n"
+        "every t. Finite-N effects are O(1/N), except at alpha = 1 for t comparable to N^2.\n"
+        "eta must be below 2/l_max, l_max = (1 + sqrt(alpha))^2 (with simulation: plus 6 Tracy-Widom widths of\n"
+        "the finite-N edge), and t/eta at most 1e6 steps when simulating.\n"
+        "Points not simulated: t = inf with eta > 0 (GD cannot iterate for ever), and t = inf with\n"
+        "|P - N| <= 3, where the error has an infinite mean (|P - N| <= 1) or variance; their fields are empty.",
+    .references = "M. S. Advani, A. M. Saxe, High-dimensional dynamics of generalization error in neural networks, "
+                  "2017, arXiv:1710.03667\n"
+                  "A. Krogh, J. A. Hertz, Generalization in a linear perceptron in the presence of noise, "
+                  "J. Phys. A 25 (1992) 1135\n"
+                  "V. A. Marchenko, L. A. Pastur, Distribution of eigenvalues for some sets of random matrices, 1967",
+    .nparams = NPARAMS,
+    .params = params,
+    .theory_cols = theory_cols,
+    .sim_cols = sim_cols,
+    .batch_params = batch_params,
+    .theory = theory,
+    .simulate = simulate,
+    .skip_sim = skip_sim,
+    .check = check,
+    .plot = {.y = "test,train,noise",
+             .ylabel = "error  (test E_g, noise included; train E_t)",
+             .extra = "set key left top", /* the upper right is where alpha = 1 diverges */
+             .title_params = "snr,w0var,eta"},
+};

@@ -1,0 +1,369 @@
+/* gd_sim.c: the exact test and training error of gradient flow and gradient descent for one
+ * Gaussian draw (linear.md 4.2, 5.2). The flow is solved in closed form per eigenmode of the
+ * smaller Gram matrix, so one dsyevd serves every time, SNR and initial variance of a batch;
+ * discrete GD is also run as the literal iteration. Reference: M. S. Advani, A. M. Saxe,
+ * "High-dimensional dynamics of generalization error in neural networks", 2017, arXiv:1710.03667. */
+#include "gd_sim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cblas.h>
+#include <lapacke.h>
+
+#include "core/rng.h"
+#include "core/slt.h"
+
+/* Modes with l <= GD_FROZEN * l_max are the null space of X (linear.md 5.2: "l < 1e-10 is
+ * frozen"); relative so that it is scale-free. At alpha = 1 the smallest true eigenvalue is
+ * ~1/N^2 (6e-6 at N = 400, 1e-10 only near N = 1e5), far above the ~1e-15 of the null modes. */
+#define GD_FROZEN 1e-10
+/* (1 - D)/l is replaced by its l -> 0 limit (the elapsed time) below this l t (linear.md 1.3). */
+#define GD_SMALL_LT 1e-12
+
+double slt_gd_eta_max(double alpha, long N)
+{
+    double s = sqrt(alpha), lp = (1 + s) * (1 + s);
+    if (N <= 0)
+        return 2 / lp;
+    double tw = (1 + s) * cbrt(1 + 1 / s) * pow((double)N, -2.0 / 3.0);
+    return 2 / (lp + 6 * tw);
+}
+
+double slt_gd_sim_bytes(long N, long P, int method)
+{
+    double n = (double)N, p = (double)P, m = fmin(n, p);
+    /* X, then the Gram matrix and dsyevd's workspace (1 + 6m + 2m^2 doubles), or for the
+     * iteration with P > N the Gram matrix X'X; vectors */
+    double mat = method == SLT_GD_ITERATE ? (p > n ? n * n : 0) : 3 * m * m;
+    return 8.0 * (n * p + mat + 20 * (n + p));
+}
+
+/* The draw and its spectral summary: everything a query needs, O(m) numbers. */
+typedef struct {
+    long N, P, m;
+    double *X;              /* P x N, row-major */
+    double *a, *b, *c;      /* teacher (N), noise (P), init (N) directions, N(0, 1) */
+    /* eigen methods: l (m), sqrt(l), live (l > cut), A = V'a, C = V'c over the row space of X,
+     * q = U'b (U: left singular vectors); the null-space sums of a and c */
+    double *l, *sl, *A, *C, *q;
+    unsigned char *live;
+    double aa, cc, ac, bperp; /* ||P0 a||^2, ||P0 c||^2, (P0 a).(P0 c), ||(I - U U') b||^2 */
+} draw_t;
+
+static void draw_free(draw_t *d)
+{
+    free(d->X); free(d->a); free(d->b); free(d->c);
+    free(d->l); free(d->sl); free(d->A); free(d->C); free(d->q); free(d->live);
+}
+
+static int draw_alloc(draw_t *d, long N, long P, int eigen)
+{
+    memset(d, 0, sizeof *d);
+    d->N = N, d->P = P, d->m = N < P ? N : P;
+    long m = d->m;
+    d->X = malloc((size_t)P * N * sizeof(double));
+    d->a = malloc(N * sizeof(double));
+    d->b = malloc(P * sizeof(double));
+    d->c = malloc(N * sizeof(double));
+    if (eigen) {
+        d->l = malloc(m * sizeof(double));
+        d->sl = malloc(m * sizeof(double));
+        d->A = malloc(m * sizeof(double));
+        d->C = malloc(m * sizeof(double));
+        d->q = malloc(m * sizeof(double));
+        d->live = malloc(m);
+    }
+    if (!d->X || !d->a || !d->b || !d->c ||
+        (eigen && (!d->l || !d->sl || !d->A || !d->C || !d->q || !d->live))) {
+        draw_free(d);
+        return 1;
+    }
+    return 0;
+}
+
+static double dot(long n, const double *x, const double *y) { return cblas_ddot(n, x, 1, y, 1); }
+
+/* One dsyevd of the smaller Gram matrix, then the projections of a, b, c on its eigenvectors.
+ * P >= N: X'X = V L V', A = V'a, q = L^{-1/2} V'X'b (= U'b). P < N: X X' = U L U', the row-space
+ * eigenvectors are v = X'u/sqrt(l), so A = U'(X a)/sqrt(l), q = U'b, and the N - P frozen
+ * directions enter only through the norms of a and c minus their row-space parts. */
+static int spectrum(draw_t *d, char *err)
+{
+    long N = d->N, P = d->P, m = d->m;
+    double *M = malloc((size_t)m * m * sizeof(double));
+    double *u = malloc((N > P ? N : P) * sizeof(double)), *w = malloc(m * sizeof(double));
+    int rc = 0;
+    if (!M || !u || !w) {
+        snprintf(err, SLT_ERRLEN, "out of memory for N = %ld, P = %ld", N, P);
+        rc = 1;
+        goto done;
+    }
+    if (P >= N)
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, N, P, 1.0, d->X, N, 0.0, M, N);
+    else
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, P, N, 1.0, d->X, N, 0.0, M, P);
+    if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', m, M, m, d->l)) {
+        snprintf(err, SLT_ERRLEN, "dsyevd did not converge (N = %ld, P = %ld)", N, P);
+        rc = 1;
+        goto done;
+    }
+    /* M now holds the eigenvectors as columns (row-major), eigenvalues ascending */
+    double cut = GD_FROZEN * d->l[m - 1];
+    for (long j = 0; j < m; j++) {
+        d->live[j] = d->l[j] > cut;
+        d->sl[j] = d->live[j] ? sqrt(d->l[j]) : 0;
+    }
+    double nb2 = dot(P, d->b, d->b), rb = 0;
+    d->aa = d->cc = d->ac = 0;
+    if (P >= N) {
+        cblas_dgemv(CblasRowMajor, CblasTrans, N, N, 1.0, M, N, d->a, 1, 0.0, d->A, 1);
+        cblas_dgemv(CblasRowMajor, CblasTrans, N, N, 1.0, M, N, d->c, 1, 0.0, d->C, 1);
+        cblas_dgemv(CblasRowMajor, CblasTrans, P, N, 1.0, d->X, N, d->b, 1, 0.0, u, 1);
+        cblas_dgemv(CblasRowMajor, CblasTrans, N, N, 1.0, M, N, u, 1, 0.0, w, 1);
+        for (long j = 0; j < m; j++) {
+            if (d->live[j]) {
+                d->q[j] = w[j] / d->sl[j];
+                rb += d->q[j] * d->q[j];
+            } else { /* a null direction of X: it keeps its part of w0 - wbar for ever */
+                d->aa += d->A[j] * d->A[j];
+                d->cc += d->C[j] * d->C[j];
+                d->ac += d->A[j] * d->C[j];
+                d->A[j] = d->C[j] = d->q[j] = 0;
+            }
+        }
+    } else {
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, P, N, 1.0, d->X, N, d->a, 1, 0.0, u, 1);
+        cblas_dgemv(CblasRowMajor, CblasTrans, P, P, 1.0, M, P, u, 1, 0.0, d->A, 1);
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, P, N, 1.0, d->X, N, d->c, 1, 0.0, u, 1);
+        cblas_dgemv(CblasRowMajor, CblasTrans, P, P, 1.0, M, P, u, 1, 0.0, d->C, 1);
+        cblas_dgemv(CblasRowMajor, CblasTrans, P, P, 1.0, M, P, d->b, 1, 0.0, d->q, 1);
+        double ra = 0, rc2 = 0, rac = 0;
+        for (long j = 0; j < m; j++) {
+            if (d->live[j]) {
+                d->A[j] /= d->sl[j];
+                d->C[j] /= d->sl[j];
+                ra += d->A[j] * d->A[j];
+                rc2 += d->C[j] * d->C[j];
+                rac += d->A[j] * d->C[j];
+                rb += d->q[j] * d->q[j];
+            } else
+                d->A[j] = d->C[j] = d->q[j] = 0;
+        }
+        /* null space = complement of the row space: ~(1 - alpha) of each norm, no cancellation */
+        d->aa = fmax(0.0, dot(N, d->a, d->a) - ra);
+        d->cc = fmax(0.0, dot(N, d->c, d->c) - rc2);
+        d->ac = dot(N, d->a, d->c) - rac;
+    }
+    /* the part of the noise no w can fit: P - rank of the P directions, none if X has rank P */
+    long rank = 0;
+    for (long j = 0; j < m; j++)
+        rank += d->live[j];
+    d->bperp = rank == P ? 0.0 : fmax(0.0, nb2 - rb);
+done:
+    free(M); free(u); free(w);
+    return rc;
+}
+
+/* Decay of mode l after time t: D and (1 - D)/l (linear.md 4.2). Flow: D = e^{-l t}; steps:
+ * D = (1 - eta l)^k, k = round(t/eta). t = inf: the stable limit D = 0. */
+static void decay(int method, double eta, double t, double l, double *D, double *omdl)
+{
+    if (isinf(t)) {
+        *D = 0, *omdl = 1 / l;
+        return;
+    }
+    double tt = t, omd;
+    if (method == SLT_GD_FLOW) {
+        *D = exp(-l * t);
+        omd = -expm1(-l * t);
+    } else {
+        double k = nearbyint(t / eta), el = eta * l;
+        tt = k * eta;
+        if (el < 1) {
+            double x = k * log1p(-el);
+            *D = exp(x);
+            omd = -expm1(x);
+        } else {
+            *D = pow(1 - el, k);
+            omd = 1 - *D;
+        }
+    }
+    *omdl = l * tt < GD_SMALL_LT ? tt : omd / l;
+}
+
+/* Errors of one query from the spectral summary (linear.md 4.2): in the row space, mode j of
+ * w - wbar is z_j(t) = z_j(0) D + e_j (1 - D)/l, z(0) = V'(w0 - wbar), e = sqrt(se2 l) q; the
+ * residual y - X w has mode D (e_j - l z_j(0))/sqrt(l) plus the unfittable bperp part. Weight
+ * decay: z_j = (e_j - g Abar_j)/(l + g), residual g (e_j + l Abar_j)/(sqrt(l)(l + g)). */
+static void query(const draw_t *d, int method, double eta, const slt_gd_query *qq, double *eg, double *et)
+{
+    double sw = sqrt(qq->sw2), se = sqrt(qq->se2), s0 = sqrt(qq->sw02);
+    double sg = 0, st = 0, frozen;
+    if (qq->kind == SLT_GD_WEIGHT_DECAY) {
+        double g = qq->g;
+        for (long j = 0; j < d->m; j++) {
+            if (!d->live[j])
+                continue;
+            double l = d->l[j], ab = sw * d->A[j], z, r;
+            if (g == 0) { /* the pseudo-inverse: fits y exactly in the row space */
+                z = se * d->q[j] / d->sl[j];
+                r = 0;
+            } else if (isinf(g)) { /* w = 0 */
+                z = -ab;
+                r = se * d->q[j] + d->sl[j] * ab;
+            } else {
+                z = (se * d->sl[j] * d->q[j] - g * ab) / (l + g);
+                r = g * (se * d->q[j] + d->sl[j] * ab) / (l + g);
+            }
+            sg += z * z;
+            st += r * r;
+        }
+        frozen = qq->sw2 * d->aa; /* w_g has no null-space part: the teacher's is lost */
+    } else {
+        for (long j = 0; j < d->m; j++) {
+            if (!d->live[j])
+                continue;
+            double l = d->l[j], D, omdl;
+            decay(method, eta, qq->t, l, &D, &omdl);
+            double z0 = s0 * d->C[j] - sw * d->A[j];
+            double z = z0 * D + se * d->sl[j] * d->q[j] * omdl;
+            double r = D * (se * d->q[j] - d->sl[j] * z0);
+            sg += z * z;
+            st += r * r;
+        }
+        /* frozen subspace: w0 - wbar there never moves (linear.md 4.2) */
+        frozen = fmax(0.0, qq->sw02 * d->cc - 2 * s0 * sw * d->ac + qq->sw2 * d->aa);
+    }
+    *eg = (sg + frozen) / (double)d->N + qq->se2;
+    *et = (qq->se2 * d->bperp + st) / (double)d->P;
+}
+
+typedef struct {
+    double k;
+    size_t i;
+} kidx_t;
+
+static int cmp_k(const void *x, const void *y)
+{
+    const kidx_t *a = x, *b = y;
+    return a->k < b->k ? -1 : a->k > b->k ? 1 : (a->i > b->i) - (a->i < b->i);
+}
+
+static int same_scales(const slt_gd_query *a, const slt_gd_query *b)
+{
+    return a->sw2 == b->sw2 && a->se2 == b->se2 && a->sw02 == b->sw02;
+}
+
+/* Literal GD, w_{k+1} = w_k + eta X'(y - X w_k) (linear.md 4.1), one run per distinct scale
+ * triple up to its largest k, errors recorded on the way. For P > N the same iteration is run as
+ * w += eta (X'y - (X'X) w) with X'X formed once: N^2 instead of 2 P N flops per step. */
+static int iterate(const draw_t *d, double eta, size_t nq, const slt_gd_query *q, double *eg, double *et,
+                   char *err)
+{
+    long N = d->N, P = d->P;
+    int gram = P > N;
+    double *C = gram ? malloc((size_t)N * N * sizeof(double)) : NULL;
+    double *w = malloc(N * sizeof(double)), *wb = malloc(N * sizeof(double)), *h = malloc(N * sizeof(double));
+    double *y = malloc(P * sizeof(double)), *r = malloc(P * sizeof(double));
+    kidx_t *ks = malloc(nq * sizeof(kidx_t));
+    unsigned char *done = calloc(nq, 1);
+    int rc = 0;
+    if ((gram && !C) || !w || !wb || !h || !y || !r || !ks || !done) {
+        snprintf(err, SLT_ERRLEN, "out of memory for N = %ld, P = %ld", N, P);
+        rc = 1;
+        goto out;
+    }
+    if (gram)
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, N, P, 1.0, d->X, N, 0.0, C, N);
+    for (size_t g0 = 0; g0 < nq; g0++) {
+        if (done[g0])
+            continue;
+        const slt_gd_query *s = &q[g0];
+        double sw = sqrt(s->sw2), se = sqrt(s->se2), s0 = sqrt(s->sw02);
+        size_t n = 0;
+        for (size_t i = g0; i < nq; i++)
+            if (!done[i] && same_scales(&q[i], s)) {
+                ks[n].k = nearbyint(q[i].t / eta);
+                ks[n++].i = i;
+                done[i] = 1;
+            }
+        qsort(ks, n, sizeof *ks, cmp_k);
+        for (long j = 0; j < N; j++) {
+            wb[j] = sw * d->a[j];
+            w[j] = s0 * d->c[j];
+        }
+        for (long i = 0; i < P; i++)
+            y[i] = se * d->b[i];
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, P, N, 1.0, d->X, N, wb, 1, 1.0, y, 1);
+        if (gram)
+            cblas_dgemv(CblasRowMajor, CblasTrans, P, N, 1.0, d->X, N, y, 1, 0.0, h, 1);
+        double k = 0;
+        for (size_t a = 0; a < n; a++) {
+            for (; k < ks[a].k; k++) {
+                if (gram) { /* r <- X'y - C w, then w += eta r */
+                    memcpy(r, h, N * sizeof(double));
+                    cblas_dsymv(CblasRowMajor, CblasUpper, N, -1.0, C, N, w, 1, 1.0, r, 1);
+                    cblas_daxpy(N, eta, r, 1, w, 1);
+                } else {
+                    memcpy(r, y, P * sizeof(double));
+                    cblas_dgemv(CblasRowMajor, CblasNoTrans, P, N, -1.0, d->X, N, w, 1, 1.0, r, 1);
+                    cblas_dgemv(CblasRowMajor, CblasTrans, P, N, eta, d->X, N, r, 1, 1.0, w, 1);
+                }
+            }
+            double e2 = 0;
+            for (long j = 0; j < N; j++)
+                e2 += (w[j] - wb[j]) * (w[j] - wb[j]);
+            memcpy(r, y, P * sizeof(double));
+            cblas_dgemv(CblasRowMajor, CblasNoTrans, P, N, -1.0, d->X, N, w, 1, 1.0, r, 1);
+            eg[ks[a].i] = e2 / (double)N + s->se2;
+            et[ks[a].i] = dot(P, r, r) / (double)P;
+        }
+    }
+out:
+    free(C); free(w); free(wb); free(h); free(y); free(r); free(ks); free(done);
+    return rc;
+}
+
+int slt_gd_sim(long N, long P, int method, double eta, size_t nq, const slt_gd_query *q, gsl_rng *rng,
+               double *eg, double *et, char *err)
+{
+    if (N < 1 || P < 1 || (method != SLT_GD_FLOW && method != SLT_GD_ITERATE && method != SLT_GD_STEPS) ||
+        (method != SLT_GD_FLOW && !(eta > 0 && isfinite(eta)))) {
+        snprintf(err, SLT_ERRLEN, "slt_gd_sim: bad arguments (N = %ld, P = %ld, eta = %g)", N, P, eta);
+        return 1;
+    }
+    for (size_t k = 0; k < nq; k++) {
+        int wd = q[k].kind == SLT_GD_WEIGHT_DECAY;
+        if ((wd && !(q[k].g >= 0)) || (!wd && !(q[k].t >= 0)) || !(q[k].sw2 >= 0 && q[k].se2 >= 0 && q[k].sw02 >= 0)) {
+            snprintf(err, SLT_ERRLEN, "slt_gd_sim: bad query %zu", k);
+            return 1;
+        }
+        if (method == SLT_GD_ITERATE && (wd || isinf(q[k].t))) {
+            snprintf(err, SLT_ERRLEN, "slt_gd_sim: the GD iteration cannot give %s",
+                     wd ? "weight decay" : "t = inf");
+            return 1;
+        }
+    }
+    draw_t d;
+    int eigen = method != SLT_GD_ITERATE;
+    if (draw_alloc(&d, N, P, eigen)) {
+        snprintf(err, SLT_ERRLEN, "out of memory for N = %ld, P = %ld", N, P);
+        return 1;
+    }
+    slt_rng_normals(rng, d.X, (size_t)P * N, 1 / sqrt((double)N));
+    slt_rng_normals(rng, d.a, N, 1.0);
+    slt_rng_normals(rng, d.b, P, 1.0);
+    slt_rng_normals(rng, d.c, N, 1.0);
+    int rc = 0;
+    if (eigen) {
+        rc = spectrum(&d, err);
+        for (size_t k = 0; k < nq && !rc; k++)
+            query(&d, method, eta, &q[k], &eg[k], &et[k]);
+    } else
+        rc = iterate(&d, eta, nq, q, eg, et, err);
+    draw_free(&d);
+    return rc;
+}
