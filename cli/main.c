@@ -71,7 +71,8 @@ static void usage(FILE *f)
             "run options: --trials N (0 = theory only; default %d)  --seed S (default 1)\n"
             "       --threads K (default: all cores)  -o/--out FILE (default standard output)\n"
             "       --plot FILE.png|.svg|.pdf|dumb  --quiet\n"
-            "plot options: --x NAME  --y Q1,Q2  --yrange LO:HI  --logy  --title TEXT\n",
+            "plot options: --x NAME  --y Q1,Q2  --yrange LO:HI  --logy  --title TEXT  --ylabel TEXT\n"
+            "       --hline COLUMN (reference lines)  --xmark COLUMN (a vertical line per curve)\n",
             SLT_DEFAULT_TRIALS);
 }
 
@@ -199,7 +200,9 @@ static int parse_plot_option(int argc, char **argv, int *i, slt_plot_opts *po)
         return 1;
     }
     const char **slot = !strcmp(a, "--x") ? &po->x : !strcmp(a, "--y") ? &po->y : !strcmp(a, "--yrange") ? &po->yrange
-                                                  : !strcmp(a, "--title") ? &po->title : NULL;
+                                                  : !strcmp(a, "--title") ? &po->title : !strcmp(a, "--ylabel") ? &po->ylabel
+                                                  : !strcmp(a, "--hline") ? &po->hline : !strcmp(a, "--xmark") ? &po->xmark
+                                                  : NULL;
     if (!slot)
         return 0;
     if (!next) {
@@ -407,7 +410,8 @@ static int cmd_figure(int argc, char **argv)
     args[n++] = csv;
     args[n++] = "--plot";
     args[n++] = png;
-    const char *popts[][2] = {{"--x", p.x}, {"--y", p.y}, {"--yrange", p.yrange}, {"--title", p.title}};
+    const char *popts[][2] = {{"--x", p.x},         {"--y", p.y},         {"--yrange", p.yrange}, {"--title", p.title},
+                              {"--ylabel", p.ylabel}, {"--hline", p.hline}, {"--xmark", p.xmark}};
     for (size_t i = 0; i < sizeof popts / sizeof popts[0]; i++)
         if (popts[i][1] && *popts[i][1]) {
             args[n++] = (char *)popts[i][0];

@@ -1,6 +1,6 @@
 /* preset.c: reading figure presets. Format, one setting per line, '#' starts a comment:
  *   title TEXT | experiment NAME | args NAME=VALUE ... | trials N | x NAME | y Q,... |
- *   yrange LO:HI | logy 0|1 */
+ *   yrange LO:HI | logy 0|1 | ylabel TEXT | hline COLUMN | xmark COLUMN */
 #define _GNU_SOURCE
 #include "preset.h"
 
@@ -60,7 +60,9 @@ static int parse_file(const char *path, slt_preset *p, char *err)
             *val++ = 0;
         val = trim(val);
         char **slot = !strcmp(key, "title") ? &p->title : !strcmp(key, "experiment") ? &p->experiment
-                      : !strcmp(key, "x") ? &p->x : !strcmp(key, "y") ? &p->y : !strcmp(key, "yrange") ? &p->yrange : NULL;
+                      : !strcmp(key, "x") ? &p->x : !strcmp(key, "y") ? &p->y : !strcmp(key, "yrange") ? &p->yrange
+                      : !strcmp(key, "ylabel") ? &p->ylabel : !strcmp(key, "hline") ? &p->hline
+                      : !strcmp(key, "xmark") ? &p->xmark : NULL;
         if (slot) {
             free(*slot);
             *slot = strdup(val);
@@ -128,6 +130,9 @@ void slt_preset_free(slt_preset *p)
     free(p->x);
     free(p->y);
     free(p->yrange);
+    free(p->ylabel);
+    free(p->hline);
+    free(p->xmark);
     for (int i = 0; i < p->nargs; i++)
         free(p->args[i]);
     memset(p, 0, sizeof *p);

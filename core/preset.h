@@ -10,7 +10,7 @@
 typedef struct {
     char *name;        /* file name without .fig */
     char *path;
-    char *title, *experiment, *x, *y, *yrange;
+    char *title, *experiment, *x, *y, *yrange, *ylabel, *hline, *xmark;
     char *args[SLT_PRESET_MAXARGS];
     int nargs;
     long trials;

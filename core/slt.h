@@ -41,6 +41,8 @@ typedef struct {
     int logy;
     const char *extra;  /* extra gnuplot commands, e.g. a reference line */
     const char *title_params; /* comma list of parameters always named in the subtitle */
+    const char *hline;  /* column drawn as horizontal reference lines (e.g. a noise floor) */
+    const char *xmark;  /* column marked per curve by a vertical line (e.g. the optimal time) */
 } slt_plot_hints;
 
 /* The points of one batch: grid points that differ only in the experiment's batch parameters

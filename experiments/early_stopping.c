@@ -221,6 +221,6 @@ const slt_experiment slt_exp_early_stopping = {
     .check = check,
     /* one label for every figure of this experiment: a preset cannot relabel, and tstar-snr plots tstar */
     .plot = {.y = "test_tstar,test_inf,test_ridge",
-             .ylabel = "test error E_g, noise included   /   tstar: optimal stopping time",
+             .ylabel = "test error E_g (noise included)",
              .title_params = "snr,w0var"},
 };

@@ -192,7 +192,9 @@ const slt_experiment slt_exp_gd_dynamics = {
     .simulate = simulate,
     .skip_sim = skip_sim,
     .check = check,
-    .plot = {.y = "test,train,noise",
+    .plot = {.y = "test,train",
+             .hline = "noise",
+             .xmark = "tstar",
              .ylabel = "error  (test E_g, noise included; train E_t)",
              .extra = "set key left top", /* the upper right is where alpha = 1 diverges */
              .title_params = "snr,w0var,eta"},

@@ -516,7 +516,17 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
     fprintf(gp, "set xlabel ");
     gp_string(gp, xlabel);
     fprintf(gp, " noenhanced\nset ylabel ");
-    gp_string(gp, e->plot.ylabel ? e->plot.ylabel : qs[0]);
+    {
+        /* the experiment's label describes its default quantities; other choices name themselves */
+        char names[512] = "";
+        size_t o = 0;
+        for (int q = 0; q < nq; q++)
+            o += snprintf(names + o, sizeof names - o, "%s%s", q ? ", " : "", qs[q]);
+        const char *yl = po->ylabel ? po->ylabel
+                         : (e->plot.ylabel && (!po->y || (e->plot.y && !strcmp(po->y, e->plot.y)))) ? e->plot.ylabel
+                                                                                                  : names;
+        gp_string(gp, yl);
+    }
     fprintf(gp, " noenhanced\nset grid lc rgb '#dddddd'\nset key inside right top box opaque noenhanced font ',10'\n"
                 "set border 3\n"
                 "set tics nomirror\nset style data lines\n");
@@ -536,6 +546,36 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
     }
     if (e->plot.extra)
         fprintf(gp, "%s\n", e->plot.extra);
+    static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
+                                          "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"};
+    const char *hline = po->hline ? po->hline : e->plot.hline, *xmark = po->xmark ? po->xmark : e->plot.xmark;
+    int hcol = hline ? col_index(&t, hline) : -1, xcol = xmark ? col_index(&t, xmark) : -1, nh = 0, nx = 0;
+    if (hcol >= 0) { /* each distinct finite value once */
+        const char **hv = malloc(t.nrows * sizeof(char *));
+        size_t n = distinct(&t, hcol, hv, t.nrows);
+        for (size_t k = 0; k < n; k++)
+            if (!isnan(cell(hv[k]))) {
+                fprintf(gp, "set arrow from graph 0, first %s to graph 1, first %s nohead dt 3 lw 1.5 lc rgb '#777777' back\n",
+                        hv[k], hv[k]);
+                nh++;
+            }
+        free(hv);
+    }
+    for (size_t c = 0; xcol >= 0 && c < ncurves; c++) { /* the curve's value, if inside its x range */
+        double lo = INFINITY, hi = -INFINITY, v = NAN;
+        for (size_t r = 0; r < t.nrows; r++)
+            if (curve_of[r] == c) {
+                double x = cell(t.rows[r][pcol[xi]]), m = cell(t.rows[r][xcol]);
+                lo = x < lo ? x : lo;
+                hi = x > hi ? x : hi;
+                v = isnan(v) ? m : v;
+            }
+        if (!isnan(v) && v >= lo && v <= hi) {
+            fprintf(gp, "set arrow from first %.10g, graph 0 to first %.10g, graph 1 nohead dt 2 lw 1.2 lc rgb '%s' back\n",
+                    v, v, ncurves > 1 ? palette[c % 10] : "#555555");
+            nx++;
+        }
+    }
     /* data, one block per curve: x, then per quantity theory, sim, se */
     for (size_t c = 0; c < ncurves; c++) {
         fprintf(gp, "$c%zu << EOD\n", c);
@@ -566,8 +606,6 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
     char *dense = calloc(ncurves, 1);
     for (size_t c = 0; c < ncurves; c++)
         dense[c] = dense_theory(gp, e, &t, c, curve_of, pcol, xi, xlog, qs, qth, nq);
-    static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
-                                          "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"};
     fprintf(gp, "plot ");
     int first = 1, sim_titled = 0;
     for (size_t c = 0; c < ncurves; c++)
@@ -608,6 +646,14 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
         }
     if (sim_titled) /* one legend entry for all simulation points */
         fprintf(gp, ", keyentry with yerrorbars pt 7 ps 0.7 lc rgb 'black' title 'simulation (mean ± SE)'");
+    if (nh) {
+        fprintf(gp, ", keyentry with lines dt 3 lw 1.5 lc rgb '#777777' title ");
+        gp_string(gp, hline);
+    }
+    if (nx) {
+        fprintf(gp, ", keyentry with lines dt 2 lw 1.2 lc rgb '#555555' title ");
+        gp_string(gp, xmark);
+    }
     fprintf(gp, "\n");
     int st = pclose(gp);
     if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {

@@ -9,6 +9,9 @@ typedef struct {
     const char *y;      /* comma list of quantities (default: the experiment's plot hints) */
     const char *yrange; /* "lo:hi" (default: hints, else clipped at divergences) */
     const char *title;  /* default: the experiment and its fixed parameters */
+    const char *ylabel; /* default: the hints' label for the default quantities, else their names */
+    const char *hline;  /* column drawn as horizontal reference lines, one per distinct value */
+    const char *xmark;  /* column marked per curve by a vertical line at that x (e.g. tstar) */
     int logy;
 } slt_plot_opts;
 
