@@ -218,6 +218,17 @@ static int listed_in_title(const slt_experiment *e, const slt_param *p, const ch
     return slt_parse_number(value, &a) || slt_parse_number(p->def, &b) || a != b;
 }
 
+/* One datablock field in the C locale; NaN (gnuplot's gap) for anything not finite. */
+static void put_datum(FILE *gp, double v, const char *sep)
+{
+    char num[40];
+    if (!isfinite(v))
+        snprintf(num, sizeof num, "NaN");
+    else
+        slt_format_number(v, num, sizeof num);
+    fprintf(gp, "%s%s", sep, num);
+}
+
 static double seconds(void)
 {
     struct timespec ts;
@@ -299,18 +310,9 @@ static int dense_theory(FILE *gp, const slt_experiment *e, const table_t *t, siz
         for (size_t j = 0; j < slt_count(e->theory_cols); j++)
             out[j] = slt_empty();
         int ok = !(e->check && e->check(par, 0, 1, err) != SLT_OK) && e->theory(par, out, err) == SLT_OK;
-        char num[40];
-        slt_format_number(x, num, sizeof num);
-        fputs(num, gp);
-        for (int q = 0; q < nq; q++) {
-            double v = ok && qidx[q] >= 0 ? out[qidx[q]] : NAN;
-            if (isnan(v) || isinf(v))
-                fputs(" NaN", gp);
-            else {
-                slt_format_number(v, num, sizeof num);
-                fprintf(gp, " %s", num);
-            }
-        }
+        put_datum(gp, x, "");
+        for (int q = 0; q < nq; q++)
+            put_datum(gp, ok && qidx[q] >= 0 ? out[qidx[q]] : NAN, " ");
         fputc('\n', gp);
     }
     fprintf(gp, "EOD\n");
@@ -582,20 +584,11 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
         for (size_t r = 0; r < t.nrows; r++) {
             if (curve_of[r] != c)
                 continue;
-            char num[40];
-            slt_format_number(cell(t.rows[r][pcol[xi]]), num, sizeof num);
-            fputs(num, gp);
+            put_datum(gp, cell(t.rows[r][pcol[xi]]), "");
             for (int q = 0; q < nq; q++) {
                 int cs[3] = {qth[q], qsim[q], qse[q]};
-                for (int k = 0; k < 3; k++) {
-                    double v = cs[k] >= 0 ? cell(t.rows[r][cs[k]]) : NAN;
-                    if (isnan(v))
-                        fputs(" NaN", gp);
-                    else {
-                        slt_format_number(v, num, sizeof num);
-                        fprintf(gp, " %s", num);
-                    }
-                }
+                for (int k = 0; k < 3; k++)
+                    put_datum(gp, cs[k] >= 0 ? cell(t.rows[r][cs[k]]) : NAN, " ");
             }
             fputc('\n', gp);
         }
