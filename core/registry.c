@@ -6,12 +6,14 @@ extern const slt_experiment slt_exp_ridge;
 extern const slt_experiment slt_exp_mp;
 extern const slt_experiment slt_exp_gd_dynamics;
 extern const slt_experiment slt_exp_early_stopping;
+extern const slt_experiment slt_exp_rf;
 
 static const slt_experiment *const registry[] = {
     &slt_exp_ridge,
     &slt_exp_mp,
     &slt_exp_gd_dynamics,
     &slt_exp_early_stopping,
+    &slt_exp_rf,
 };
 
 size_t slt_registry_count(void) { return sizeof registry / sizeof registry[0]; }

@@ -1,0 +1,373 @@
+/* rf_sim.c: one Monte Carlo draw of random-features ridge regression, random_features.md 2 (and 3
+ * for structured weights). Work shared across the points of a sweep:
+ *  - one weight matrix with max N rows; a point with N features uses its first N rows (common
+ *    random numbers: each point is an unbiased draw, neighbouring points are correlated);
+ *  - one n x Nmax feature matrix Z; for N <= n the Gram Z_N^T Z_N is a leading block of one
+ *    product, for N > n the Gram Z_N Z_N^T grows by rank updates as N increases (smaller side);
+ *  - the labels are linear in their three unit-amplitude parts (linear signal, nonlinear signal,
+ *    noise), so one solve with three right-hand sides per (N, lambda) serves every (F1, Fstar,
+ *    tau2), and the test and training errors are quadratic forms in (F1, Fstar, tau);
+ *  - one test set per draw, generated in chunks, serves every point.
+ * Solves: a Cholesky factorisation per lambda, or one dsyevd per N when there are many lambdas
+ * (dsyevd costs about 20 Cholesky factorisations here, m = 100..800). */
+#include "sims/rf_sim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cblas.h>
+#include <lapacke.h>
+
+#include "core/rng.h"
+#include "core/slt.h"
+#include "theory/activation.h"
+
+#define TEST_CHUNK 256        /* test inputs featurised at once: bounds memory at 256 x Nmax */
+#define EIGEN_MIN_LAMBDAS 16  /* from this many lambdas at one N, one dsyevd beats Choleskys */
+
+/* parts of the labels, columns of Y and of the coefficient blocks */
+enum { C_LIN = 0, C_NOISE = 1, C_NL = 2 };
+
+typedef struct {
+    long N;
+    size_t nlam;
+    double *lam;    /* distinct lambdas at this N, in order of first appearance */
+    double *coef;   /* N x K row-major, K = nlam * nc: a for lambda l, part c in column l nc + c */
+    double *gtest;  /* nlam x nc x nc: sums over the test set of residual products */
+    double *gtrain; /* the same over the training set */
+} group_t;
+
+double slt_rf_sim_bytes(const slt_rf_design *dz, long Nmax)
+{
+    double n = (double)dz->n, d = (double)dz->d, N = (double)Nmax, m = n < N ? n : N;
+    double ch = TEST_CHUNK, nc = 3, big = n > ch ? n : ch;
+    double words = n * d                 /* X */
+                   + n * N               /* Z */
+                   + ch * (d + N)        /* test inputs and features */
+                   + 2 * m * m           /* Gram block of N <= n, working copy */
+                   + (N > n ? n * n : 0) /* running Z Z^T */
+                   + 2 * d * d + big * d /* A0 of f_NL, X A0 */
+                   + N * nc * 2          /* Z^T Y, coefficients (one lambda) */
+                   + big * nc * 4 + m * nc * 4 + 4 * m;
+    return 8 * words + slt_sf_map_bytes(dz->features, (size_t)dz->d, (size_t)Nmax);
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+/* f_NL(x) = x^T A0 x / sqrt(2 d ||A0||_F^2 / (d + 2)) for the h rows of X, into f (stride inc):
+ * folded into A0 by the caller, so here f_i = <x_i, A0 x_i>. XA: h x d scratch. */
+static void quad_target(const double *A0, const double *X, long h, long d, double *XA, double *f, long inc)
+{
+    cblas_dsymm(CblasRowMajor, CblasRight, CblasUpper, (int)h, (int)d, 1.0, A0, (int)d, X, (int)d, 0.0, XA, (int)d);
+    for (long i = 0; i < h; i++)
+        f[i * inc] = cblas_ddot((int)d, X + i * d, 1, XA + i * d, 1);
+}
+
+/* The Gram matrix of group N into A (m x m, row-major upper = column-major lower, so that LAPACK
+ * is called column-major on 'L' without LAPACKE transposes): a block of Cn or a copy of Gi. */
+static void fill_gram(double *A, long m, long N, long n, const double *Cn, long m0, const double *Gi)
+{
+    if (N <= n) {
+        for (long i = 0; i < m; i++)
+            memcpy(A + i * m + i, Cn + i * m0 + i, (size_t)(m - i) * sizeof(double));
+    } else {
+        memcpy(A, Gi, (size_t)n * n * sizeof(double));
+    }
+}
+
+int slt_rf_sim(const slt_rf_design *dz, const slt_sf_plan *plan, size_t npts, const slt_rf_point *pts,
+               gsl_rng *rng, double *out, char *err)
+{
+    long d = dz->d, n = dz->n, Nmax = 0;
+    if (d < 1 || n < 1 || dz->ntest < 1 || npts == 0 || !plan || slt_sf_plan_dim(plan) != (size_t)d) {
+        snprintf(err, SLT_ERRLEN, "bad arguments (d = %ld, n = %ld, ntest = %ld, plan of dimension %zu)", d, n,
+                 dz->ntest, slt_sf_plan_dim(plan));
+        return 1;
+    }
+    if (dz->act < 0 || dz->act >= SLT_ACT_COUNT) {
+        snprintf(err, SLT_ERRLEN, "unknown activation %d", dz->act);
+        return 1;
+    }
+    if (slt_sf_supported(dz->features, (size_t)d) != SLT_OK) {
+        snprintf(err, SLT_ERRLEN, "features %s not available at d = %ld (sorf and fastfood need a power of 2)",
+                 dz->features >= 0 && dz->features < SLT_SF_COUNT ? slt_sf_names[dz->features] : "?", d);
+        return 1;
+    }
+    int need_nl = 0;
+    for (size_t k = 0; k < npts; k++) {
+        if (pts[k].N < 1) {
+            snprintf(err, SLT_ERRLEN, "N = %ld features: at least 1 needed", pts[k].N);
+            return 1;
+        }
+        Nmax = pts[k].N > Nmax ? pts[k].N : Nmax;
+        need_nl |= pts[k].Fstar != 0;
+    }
+    const long nc = need_nl ? 3 : 2, ch = TEST_CHUNK, big = n > ch ? n : ch;
+    const long mm = n < Nmax ? n : Nmax;
+    int rc = 1;
+
+    /* groups of equal N, ascending; the distinct lambdas of each */
+    long *Ns = malloc(npts * sizeof(long));
+    group_t *gr = calloc(npts, sizeof(group_t));
+    size_t ng = 0;
+    long Kmax = 0, m0 = 0; /* m0: the largest N <= n, whose Z^T Z block serves all N <= n */
+    if (!Ns || !gr)
+        goto oom;
+    for (size_t k = 0; k < npts; k++)
+        Ns[k] = pts[k].N;
+    qsort(Ns, npts, sizeof(long), cmp_long);
+    for (size_t k = 0; k < npts; k++) {
+        if (k > 0 && Ns[k] == Ns[k - 1])
+            continue;
+        group_t *g = &gr[ng++];
+        g->N = Ns[k];
+        if (!(g->lam = malloc(npts * sizeof(double))))
+            goto oom;
+        for (size_t j = 0; j < npts; j++) {
+            if (pts[j].N != g->N)
+                continue;
+            size_t l = 0;
+            while (l < g->nlam && g->lam[l] != pts[j].lambda)
+                l++;
+            if (l == g->nlam)
+                g->lam[g->nlam++] = pts[j].lambda;
+        }
+        long K = (long)g->nlam * nc;
+        Kmax = K > Kmax ? K : Kmax;
+        g->coef = malloc((size_t)g->N * K * sizeof(double));
+        g->gtest = calloc(g->nlam * nc * nc, sizeof(double));
+        g->gtrain = calloc(g->nlam * nc * nc, sizeof(double));
+        if (!g->coef || !g->gtest || !g->gtrain)
+            goto oom;
+        if (g->N <= n)
+            m0 = g->N;
+    }
+
+    slt_sf_map *map = slt_sf_map_alloc(plan, dz->features, (size_t)Nmax, SLT_SF_WHT_BUTTERFLY);
+    double *X = malloc((size_t)n * d * sizeof(double));
+    double *Y = malloc((size_t)n * nc * sizeof(double));
+    double *Z = malloc((size_t)n * Nmax * sizeof(double));
+    double *ZtY = m0 ? malloc((size_t)m0 * nc * sizeof(double)) : NULL;
+    double *Cn = m0 ? malloc((size_t)m0 * m0 * sizeof(double)) : NULL;
+    double *Gi = Nmax > n ? calloc((size_t)n * n, sizeof(double)) : NULL;
+    double *A = malloc((size_t)mm * mm * sizeof(double));
+    double *ev = malloc(mm * sizeof(double));
+    double *T = malloc(mm * nc * sizeof(double)), *T2 = malloc(mm * nc * sizeof(double));
+    double *W = malloc(big * nc * sizeof(double)), *B = malloc(mm * nc * sizeof(double));
+    double *P = malloc((size_t)big * Kmax * sizeof(double));
+    double *bu = malloc(d * sizeof(double));
+    double *A0 = need_nl ? malloc((size_t)d * d * sizeof(double)) : NULL;
+    double *XA = need_nl ? malloc((size_t)big * d * sizeof(double)) : NULL;
+    double *Xt = malloc((size_t)ch * d * sizeof(double));
+    double *Zt = malloc((size_t)ch * Nmax * sizeof(double));
+    double *ft = malloc(ch * nc * sizeof(double));
+    if (!map || !X || !Y || !Z || (m0 && (!ZtY || !Cn)) || (Nmax > n && !Gi) || !A || !ev || !T || !T2 || !W ||
+        !B || !P || !bu || (need_nl && (!A0 || !XA)) || !Xt || !Zt || !ft) {
+        snprintf(err, SLT_ERRLEN, "out of memory for n = %ld, N = %ld, d = %ld", n, Nmax, d);
+        goto done;
+    }
+
+    /* ---- the draw: weights, inputs, beta1 direction, f_NL, noise (this order) ---- */
+    if (slt_sf_map_draw(map, rng) != SLT_OK) {
+        snprintf(err, SLT_ERRLEN, "drawing the %s weights failed (QR)", slt_sf_names[dz->features]);
+        goto done;
+    }
+    double rad = sqrt((double)d);
+    for (long i = 0; i < n; i++)
+        slt_rng_sphere(rng, X + i * d, (size_t)d, rad);
+    slt_rng_sphere(rng, bu, (size_t)d, 1.0); /* beta1 = F1 bu, ||bu|| = 1 exactly (2 item 2) */
+    for (long i = 0; i < n; i++)
+        Y[i * nc + C_NOISE] = slt_rng_normal(rng);
+    if (need_nl) {
+        /* A0 = (M + M^T)/2 - (tr M/d) I: traceless, so x^T A0 x is a degree-2 spherical harmonic
+         * (mean 0, no linear part); E (x^T A0 x)^2 = 2 d ||A0||_F^2/(d + 2) on the sphere (2 item 3) */
+        slt_rng_normals(rng, A0, (size_t)d * d, 1.0);
+        double tr = 0, fro = 0;
+        for (long i = 0; i < d; i++)
+            tr += A0[i * d + i];
+        for (long i = 0; i < d; i++)
+            for (long j = i; j < d; j++) {
+                double v = i == j ? A0[i * d + i] - tr / (double)d : 0.5 * (A0[i * d + j] + A0[j * d + i]);
+                A0[i * d + j] = v; /* upper triangle only is read (dsymm) */
+                fro += (i == j ? 1 : 2) * v * v;
+            }
+        double sc = fro > 0 ? 1 / sqrt(2 * (double)d * fro / (double)(d + 2)) : 0;
+        for (long i = 0; i < d; i++)
+            for (long j = i; j < d; j++)
+                A0[i * d + j] *= sc;
+        quad_target(A0, X, n, d, XA, Y + C_NL, nc);
+    }
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)d, 1.0, X, (int)d, bu, 1, 0.0, W, 1);
+    for (long i = 0; i < n; i++)
+        Y[i * nc + C_LIN] = W[i];
+
+    /* ---- features and Gram matrices ---- */
+    slt_sf_apply_batch(map, X, (size_t)n, Z);
+    slt_act_apply(dz->act, Z, (size_t)n * Nmax);
+    if (m0) {
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)m0, (int)n, 1.0, Z, (int)Nmax, 0.0, Cn, (int)m0);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m0, (int)nc, (int)n, 1.0, Z, (int)Nmax, Y, (int)nc,
+                    0.0, ZtY, (int)nc);
+    }
+    long pdone = 0; /* columns of Z already in Gi */
+    for (size_t a = 0; a < ng; a++) {
+        group_t *g = &gr[a];
+        long N = g->N, m = N < n ? N : n, K = (long)g->nlam * nc;
+        if (N > n) {
+            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)n, (int)(N - pdone), 1.0, Z + pdone, (int)Nmax,
+                        1.0, Gi, (int)n);
+            pdone = N;
+        }
+        const double *R = N <= n ? ZtY : Y; /* m x nc right-hand sides */
+        int eigen = g->nlam >= EIGEN_MIN_LAMBDAS;
+        for (size_t l = 0; l < g->nlam && !eigen; l++) {
+            double c = (double)n * (double)N * g->lam[l] / (double)d;
+            fill_gram(A, m, N, n, Cn, m0, Gi);
+            for (long i = 0; i < m; i++)
+                A[i * m + i] += c;
+            if (LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', (lapack_int)m, A, (lapack_int)m) != 0) {
+                eigen = 1; /* numerically singular (lambda = 0 near N = n): pseudo-inverse below */
+                break;
+            }
+            for (long i = 0; i < m; i++)
+                for (long cc = 0; cc < nc; cc++)
+                    B[cc * m + i] = R[i * nc + cc];
+            if (LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'L', (lapack_int)m, (lapack_int)nc, A, (lapack_int)m, B,
+                                    (lapack_int)m) != 0) {
+                snprintf(err, SLT_ERRLEN, "Cholesky solve failed (n = %ld, N = %ld)", n, N);
+                goto done;
+            }
+            for (long i = 0; i < m; i++)
+                for (long cc = 0; cc < nc; cc++)
+                    W[i * nc + cc] = B[cc * m + i];
+            if (N <= n) {
+                for (long i = 0; i < N; i++)
+                    memcpy(g->coef + i * K + (long)l * nc, W + i * nc, nc * sizeof(double));
+            } else { /* a = Z_N^T (Z_N Z_N^T + c)^{-1} y */
+                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)N, (int)nc, (int)n, 1.0, Z, (int)Nmax, W,
+                            (int)nc, 0.0, g->coef + (long)l * nc, (int)K);
+            }
+        }
+        if (eigen) {
+            /* Gram = U diag(e) U^T; read row-major, row i of A is eigenvector i. All lambdas from
+             * T = U^T R; at lambda = 0 the pseudo-inverse (min-norm limit) drops null directions. */
+            fill_gram(A, m, N, n, Cn, m0, Gi);
+            if (LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)m, A, (lapack_int)m, ev) != 0) {
+                snprintf(err, SLT_ERRLEN, "dsyevd did not converge (n = %ld, N = %ld)", n, N);
+                goto done;
+            }
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)nc, (int)m, 1.0, A, (int)m, R, (int)nc,
+                        0.0, T, (int)nc);
+            double cut = ev[m - 1] * (double)m * 2.2e-16;
+            for (size_t l = 0; l < g->nlam; l++) {
+                double c = (double)n * (double)N * g->lam[l] / (double)d;
+                for (long i = 0; i < m; i++) {
+                    double e = (ev[i] > 0 ? ev[i] : 0) + c;
+                    for (long cc = 0; cc < nc; cc++)
+                        T2[i * nc + cc] = (c == 0 && ev[i] <= cut) ? 0 : T[i * nc + cc] / e;
+                }
+                if (N <= n) {
+                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m, (int)nc, (int)m, 1.0, A, (int)m, T2,
+                                (int)nc, 0.0, g->coef + (long)l * nc, (int)K);
+                } else {
+                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m, (int)nc, (int)m, 1.0, A, (int)m, T2,
+                                (int)nc, 0.0, W, (int)nc);
+                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)N, (int)nc, (int)n, 1.0, Z, (int)Nmax,
+                                W, (int)nc, 0.0, g->coef + (long)l * nc, (int)K);
+                }
+            }
+        }
+        /* training residuals y - Z_N a, all lambdas and parts at once */
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)K, (int)N, 1.0, Z, (int)Nmax, g->coef,
+                    (int)K, 0.0, P, (int)K);
+        for (long i = 0; i < n; i++)
+            for (size_t l = 0; l < g->nlam; l++) {
+                double r[3];
+                for (long cc = 0; cc < nc; cc++)
+                    r[cc] = Y[i * nc + cc] - P[i * K + (long)l * nc + cc];
+                double *G = g->gtrain + l * nc * nc;
+                for (long c1 = 0; c1 < nc; c1++)
+                    for (long c2 = 0; c2 < nc; c2++)
+                        G[c1 * nc + c2] += r[c1] * r[c2];
+            }
+    }
+
+    /* ---- fresh test inputs, in chunks; targets noise-free (the noise part's target is 0) ---- */
+    for (long t0 = 0; t0 < dz->ntest; t0 += ch) {
+        long h = dz->ntest - t0 < ch ? dz->ntest - t0 : ch;
+        for (long i = 0; i < h; i++)
+            slt_rng_sphere(rng, Xt + i * d, (size_t)d, rad);
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)h, (int)d, 1.0, Xt, (int)d, bu, 1, 0.0, W, 1);
+        for (long i = 0; i < h; i++) {
+            ft[i * nc + C_LIN] = W[i];
+            ft[i * nc + C_NOISE] = 0;
+        }
+        if (need_nl)
+            quad_target(A0, Xt, h, d, XA, ft + C_NL, nc);
+        slt_sf_apply_batch(map, Xt, (size_t)h, Zt);
+        slt_act_apply(dz->act, Zt, (size_t)h * Nmax);
+        for (size_t a = 0; a < ng; a++) {
+            group_t *g = &gr[a];
+            long K = (long)g->nlam * nc;
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)h, (int)K, (int)g->N, 1.0, Zt, (int)Nmax,
+                        g->coef, (int)K, 0.0, P, (int)K);
+            for (long i = 0; i < h; i++)
+                for (size_t l = 0; l < g->nlam; l++) {
+                    double r[3];
+                    for (long cc = 0; cc < nc; cc++)
+                        r[cc] = ft[i * nc + cc] - P[i * K + (long)l * nc + cc];
+                    double *G = g->gtest + l * nc * nc;
+                    for (long c1 = 0; c1 < nc; c1++)
+                        for (long c2 = 0; c2 < nc; c2++)
+                            G[c1 * nc + c2] += r[c1] * r[c2];
+                }
+        }
+    }
+
+    /* ---- every point: quadratic forms in v = (F1, tau, Fstar) ---- */
+    for (size_t k = 0; k < npts; k++) {
+        size_t a = 0, l = 0;
+        while (gr[a].N != pts[k].N)
+            a++;
+        while (gr[a].lam[l] != pts[k].lambda)
+            l++;
+        double v[3] = {pts[k].F1, sqrt(pts[k].tau2), pts[k].Fstar};
+        const double *Gt = gr[a].gtest + l * nc * nc, *Gr = gr[a].gtrain + l * nc * nc;
+        double te = 0, tr = 0;
+        for (long c1 = 0; c1 < nc; c1++)
+            for (long c2 = 0; c2 < nc; c2++) {
+                te += v[c1] * v[c2] * Gt[c1 * nc + c2];
+                tr += v[c1] * v[c2] * Gr[c1 * nc + c2];
+            }
+        double *o = out + SLT_RF_NOUT * k;
+        o[SLT_RF_TEST] = te / (double)dz->ntest;
+        o[SLT_RF_TRAIN] = tr / (double)n;
+        o[SLT_RF_BIAS] = Gt[C_LIN * nc + C_LIN] / (double)dz->ntest;
+        o[SLT_RF_VARIANCE] = Gt[C_NOISE * nc + C_NOISE] / (double)dz->ntest;
+    }
+    rc = 0;
+done:
+    slt_sf_map_free(map);
+    free(X); free(Y); free(Z); free(ZtY); free(Cn); free(Gi); free(A); free(ev); free(T); free(T2);
+    free(W); free(B); free(P); free(bu); free(A0); free(XA); free(Xt); free(Zt); free(ft);
+    for (size_t a = 0; a < ng; a++) {
+        free(gr[a].lam); free(gr[a].coef); free(gr[a].gtest); free(gr[a].gtrain);
+    }
+    free(gr);
+    free(Ns);
+    return rc;
+oom:
+    snprintf(err, SLT_ERRLEN, "out of memory for %zu points", npts);
+    for (size_t a = 0; a < ng; a++) {
+        free(gr[a].lam); free(gr[a].coef); free(gr[a].gtest); free(gr[a].gtrain);
+    }
+    free(gr);
+    free(Ns);
+    return 1;
+}
