@@ -11,7 +11,7 @@
 
 #include <gsl/gsl_cblas.h>
 
-#include "core/rng.h"
+#include "engine/rng.h"
 #include "sims/structured.h"
 #include "slt.h"
 

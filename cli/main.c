@@ -14,8 +14,8 @@
 #include <gsl/gsl_errno.h>
 
 #include "config.h"
-#include "core/engine.h"
-#include "core/preset.h"
+#include "engine/engine.h"
+#include "engine/preset.h"
 #include "plots/plot.h"
 
 extern char *openblas_get_corename(void);

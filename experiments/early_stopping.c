@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/slt.h"
+#include "engine/slt.h"
 #include "sims/gd_sim.h"
 #include "theory/advani_saxe.h"
 

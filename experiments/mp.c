@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/slt.h"
+#include "engine/slt.h"
 #include "sims/mp_sim.h"
 #include "theory/mp.h"
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/slt.h"
+#include "engine/slt.h"
 #include "sims/rf_sim.h"
 #include "sims/structured.h"
 #include "theory/activation.h"

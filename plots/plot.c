@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "core/grid.h"
-#include "core/slt.h"
+#include "engine/grid.h"
+#include "engine/slt.h"
 
 #define MAXCOLS 64
 

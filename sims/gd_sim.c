@@ -13,8 +13,8 @@
 #include <gsl/gsl_cblas.h>
 #include <lapacke.h>
 
-#include "core/rng.h"
-#include "core/slt.h"
+#include "engine/rng.h"
+#include "engine/slt.h"
 
 /* Modes with l <= GD_FROZEN * l_max are the null space of X (linear.md 5.2: "l < 1e-10 is
  * frozen"); relative so that it is scale-free. At alpha = 1 the smallest true eigenvalue is

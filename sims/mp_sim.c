@@ -18,8 +18,8 @@
 #include <gsl/gsl_integration.h>
 #include <lapacke.h>
 
-#include "core/rng.h"
-#include "core/slt.h"
+#include "engine/rng.h"
+#include "engine/slt.h"
 #include "theory/mp.h"
 
 /* Zero eigenvalues: the larger side's extra ones are counted from the shape, exactly. The smaller

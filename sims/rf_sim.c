@@ -20,8 +20,8 @@
 #include <gsl/gsl_cblas.h>
 #include <lapacke.h>
 
-#include "core/rng.h"
-#include "core/slt.h"
+#include "engine/rng.h"
+#include "engine/slt.h"
 #include "theory/activation.h"
 
 #define TEST_CHUNK 256        /* test inputs featurised at once: bounds memory at 256 x Nmax */

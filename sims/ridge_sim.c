@@ -12,8 +12,8 @@
 #include <gsl/gsl_cblas.h>
 #include <lapacke.h>
 
-#include "core/rng.h"
-#include "core/slt.h"
+#include "engine/rng.h"
+#include "engine/slt.h"
 
 void slt_ridge_layout(const slt_ridge_design *d, long p, double *s, unsigned char *in_beta)
 {

@@ -22,9 +22,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/grid.h"
-#include "core/rng.h"
-#include "core/slt.h"
+#include "engine/grid.h"
+#include "engine/rng.h"
+#include "engine/slt.h"
 #include "sims/gd_sim.h"
 #include "tests/check.h"
 #include "theory/advani_saxe.h"

@@ -20,7 +20,7 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "core/rng.h"
+#include "engine/rng.h"
 #include "sims/mp_sim.h"
 #include "tests/check.h"
 #include "theory/mp.h"

@@ -23,8 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/rng.h"
-#include "core/slt.h"
+#include "engine/rng.h"
+#include "engine/slt.h"
 #include "sims/rf_sim.h"
 #include "sims/structured.h"
 #include "tests/check.h"

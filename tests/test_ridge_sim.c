@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "core/rng.h"
+#include "engine/rng.h"
 #include "sims/ridge_sim.h"
 #include "tests/check.h"
 #include "theory/ridge.h"
