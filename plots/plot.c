@@ -218,6 +218,15 @@ static int listed_in_title(const slt_experiment *e, const slt_param *p, const ch
     return slt_parse_number(value, &a) || slt_parse_number(p->def, &b) || a != b;
 }
 
+/* Whether column col has a finite value on some row of curve c. */
+static int curve_has_data(const table_t *t, size_t c, const size_t *curve_of, int col)
+{
+    for (size_t r = 0; r < t->nrows; r++)
+        if (curve_of[r] == c && !isnan(cell(t->rows[r][col])))
+            return 1;
+    return 0;
+}
+
 /* One datablock field in the C locale; NaN (gnuplot's gap) for anything not finite. */
 static void put_datum(FILE *gp, double v, const char *sep)
 {
@@ -546,7 +555,7 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
         if (!isnan(ymax))
             fprintf(gp, "set yrange [*:%.6g]\n", ymax);
     }
-    if (e->plot.extra)
+    if (e->plot.extra && !dumb) /* placement hints are for the image terminals */
         fprintf(gp, "%s\n", e->plot.extra);
     static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
                                           "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"};
@@ -601,6 +610,7 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
         dense[c] = dense_theory(gp, e, &t, c, curve_of, pcol, xi, xlog, qs, qth, nq);
     fprintf(gp, "plot ");
     int first = 1, sim_titled = 0;
+    static const int ptypes[] = {7, 5, 9, 11, 13, 15};
     for (size_t c = 0; c < ncurves; c++)
         for (int q = 0; q < nq; q++) {
             const char *color = palette[(c * (nq > 1 && ncurves > 1 ? 1 : nq) + (ncurves > 1 ? 0 : q)) % 10];
@@ -613,7 +623,11 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
             else
                 snprintf(label, sizeof label, "%s%s", qs[q], nq == 1 && qth[q] >= 0 ? " (theory)" : "");
             int base = 2 + 3 * q;
-            if (qth[q] >= 0) {
+            /* a curve without theory values (e.g. structured features) is labelled by its points;
+             * one without simulation values (--trials 0) draws no points */
+            int has_th = qth[q] >= 0 && curve_has_data(&t, c, curve_of, qth[q]);
+            int has_sim = qsim[q] >= 0 && curve_has_data(&t, c, curve_of, qsim[q]);
+            if (has_th) {
                 if (dense[c])
                     fprintf(gp, "%s$t%zu using 1:%d with lines lw 2 dt %d lc rgb '%s' title ", first ? "" : ", ", c,
                             2 + q, dt, color);
@@ -623,11 +637,11 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
                 gp_string(gp, label);
                 first = 0;
             }
-            if (qsim[q] >= 0) {
-                int pt = 7 + 2 * (q % 3);
+            if (has_sim) {
+                int pt = ptypes[(nq > 1 ? (size_t)q : c) % 6];
                 fprintf(gp, "%s$c%zu using 1:%d:%d with yerrorbars pt %d ps 0.7 lc rgb '%s' ", first ? "" : ", ", c,
                         base + 1, base + 2, pt, color);
-                if (qth[q] < 0) {
+                if (!has_th) {
                     fprintf(gp, "title ");
                     gp_string(gp, label);
                 } else {
@@ -637,6 +651,10 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
                 first = 0;
             }
         }
+    if (first) { /* nothing at all to draw: say so rather than fail */
+        fprintf(gp, "NaN notitle");
+        first = 0;
+    }
     if (sim_titled) /* one legend entry for all simulation points */
         fprintf(gp, ", keyentry with yerrorbars pt 7 ps 0.7 lc rgb 'black' title 'simulation (mean ± SE)'");
     if (nh) {
