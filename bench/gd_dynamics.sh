@@ -9,20 +9,8 @@
 set -e
 cd "$(dirname "$0")/.."
 R=${1:-3}
-PY=${PYTHON3:-}
-for p in $PY /usr/bin/python3 python3; do
-    if $p -c 'import numpy' 2>/dev/null; then PY=$p; break; fi
-done
-mkdir -p bench/out
-now() { date +%s.%N; }
-best() { # best wall time of R runs of "$@", stdout of the last run kept in $OUT
-    b=""
-    for i in $(seq "$R"); do
-        t0=$(now); "$@" > "$OUT" 2>/dev/null; t1=$(now)
-        b=$(awk -v a="$t0" -v c="$t1" -v b="$b" 'BEGIN { t = c - a; print (b == "" || t < b) ? t : b }')
-    done
-    printf '%.3f' "$b"
-}
+. bench/common.sh
+PY=$(python_with numpy)
 OUT=bench/out/gd_sltsim.csv
 ts=$(best ./sltsim run gd-dynamics alpha=0.5,1,2 snr=4 t=0.01:1000:50:log N=400 --trials 100 --quiet)
 OUT=bench/out/gd_sltsim1.csv
@@ -42,16 +30,14 @@ agree=$(awk -F, '
     { k = sprintf("%g/%.6g", $1, $4); if (!(k in m)) next; z = ($13 - m[k]) / sqrt($14^2 + s[k]^2);
       n++; if (z < 0) z = -z; if (z > zmax) zmax = z; if (z > 3) bad++ }
     END { printf "%d points, max |z| = %.2f, %d beyond 3 SE", n, zmax, bad }' bench/out/gd_numpy.csv bench/out/gd_sltsim.csv)
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 npv=$("$PY" -c 'import numpy; print(numpy.__version__)')
-cat > bench/out/gd_dynamics.md <<EOT
-### Gradient-flow dynamics: 50-point log time grid, alpha = 0.5, 1, 2, N = 400, 100 trials ($(date -u +%Y-%m-%d), $(nproc) cores, $cpu)
-
-| program | wall time (best of $R) | sltsim speed-up | simulated test error vs sltsim |
-|---|---|---|---|
-| sltsim $(./sltsim --version | head -1 | cut -d' ' -f2) (all cores) | ${ts} s | 1 | |
-| sltsim, \`--threads 1\` | ${tone} s | $(awk -v a="$tone" -v b="$ts" 'BEGIN { printf "%.1f", a / b }')x | $same |
-| numpy $npv (\`eigh\` per trial, vectorised over t) | ${tn} s | $(awk -v a="$tn" -v b="$ts" 'BEGIN { printf "%.1f", a / b }')x | $agree |
+{
+echo "### Gradient-flow dynamics: 50-point log time grid, alpha = 0.5, 1, 2, N = 400, 100 trials ($(machine))"
+echo
+table_head "simulated test error vs sltsim"
+table_row 'sltsim, `--threads 1`' "$tone" "$same"
+table_row "numpy $npv (\`eigh\` per trial, vectorised over t)" "$tn" "$agree"
+cat <<EOT
 
 Same work in both: 300 draws (X of P x 400, teacher, noise), one symmetric eigendecomposition of
 the smaller Gram matrix per draw (X X' of 200 x 200 at alpha = 0.5, X'X of 400 x 400 otherwise:
@@ -61,4 +47,4 @@ with OpenBLAS threads, which do not speed up \`eigh\` at n = 400 (43 ms per call
 threads here). The eigendecompositions dominate both; the single-thread row separates the gain
 from the second core from the per-trial gain.
 EOT
-cat bench/out/gd_dynamics.md
+} | section gd_dynamics

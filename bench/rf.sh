@@ -4,31 +4,14 @@
 #     sltsim and in bench/ref_rf_numpy.py (the same work, and the straightforward script); best of
 #     R wall times each; the simulated means compared point by point (|difference| / combined SE);
 #  2. feature-map throughput of the FFT transforms against the dense product (bench/rf_throughput).
-# Writes bench/out/rf.md and puts it in bench/RESULTS.md between the lines <!-- bench/rf.sh: begin -->
-# and <!-- bench/rf.sh: end --> (replacing what is there if present, appending otherwise).
+# Writes bench/out/rf.md (bench/run_all.sh puts it in bench/RESULTS.md).
 # Usage: bench/rf.sh [REPEATS]   (from the top of the source tree, after building)
 set -e
 cd "$(dirname "$0")/.."
 R=${1:-3}
-PY=${PYTHON3:-}
-for p in $PY /usr/bin/python3 python3; do
-    if $p -c 'import numpy, scipy' 2>/dev/null; then PY=$p; break; fi
-done
-mkdir -p bench/out
+. bench/common.sh
+PY=$(python_with 'numpy, scipy')
 make -s bench/rf_throughput
-# Both sides on the same OpenBLAS kernels: sltsim picks them itself where OpenBLAS misdetects the
-# processor (see cli/main.c); numpy and the throughput program get the same choice here.
-core=$(./sltsim --version | sed -n 's/.*openblas [0-9.]* (\(.*\))/\1/p')
-[ -n "$core" ] && [ -z "$OPENBLAS_CORETYPE" ] && export OPENBLAS_CORETYPE=$core
-now() { date +%s.%N; }
-best() { # best wall time of R runs of "$@", stdout of the last run kept in $OUT
-    b=""
-    for i in $(seq "$R"); do
-        t0=$(now); "$@" > "$OUT" 2>/dev/null; t1=$(now)
-        b=$(awk -v a="$t0" -v c="$t1" -v b="$b" 'BEGIN { t = c - a; print (b == "" || t < b) ? t : b }')
-    done
-    printf '%.3f' "$b"
-}
 OUT=bench/out/rf_sltsim.csv;  ts=$(best ./sltsim run rf psi1=0.1:10:20:log psi2=3 d=200 lambda=1e-3 tau2=0.25 --trials 20 --quiet)
 OUT=bench/out/rf_same.txt;    tm=$(best "$PY" bench/ref_rf_numpy.py same 200 20 20)
 OUT=bench/out/rf_typical.txt; tt=$(best "$PY" bench/ref_rf_numpy.py typical 200 20 20)
@@ -45,15 +28,13 @@ agree() {
 }
 am=$(agree bench/out/rf_same.txt); at=$(agree bench/out/rf_typical.txt)
 thr=$(./bench/rf_throughput)
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
-cat > bench/out/rf.md <<EOT
-### Random features (rf): psi1 = 0.1:10:20:log, psi2 = 3, d = 200, 20 trials ($(date -u +%Y-%m-%d), $(nproc) cores, $cpu, OpenBLAS kernels ${OPENBLAS_CORETYPE:-auto})
-
-| program | wall time (best of $R) | sltsim speed-up | simulated means vs sltsim |
-|---|---|---|---|
-| sltsim $(./sltsim --version | head -1 | cut -d' ' -f2) (all cores) | ${ts} s | 1 | |
-| numpy, the same work (\`ref_rf_numpy.py same\`) | ${tm} s | $(awk -v a="$tm" -v b="$ts" 'BEGIN { printf "%.1f", a / b }')x | $am |
-| numpy, typical (\`ref_rf_numpy.py typical\`) | ${tt} s | $(awk -v a="$tt" -v b="$ts" 'BEGIN { printf "%.1f", a / b }')x | $at |
+{
+echo "### Random features (rf): psi1 = 0.1:10:20:log, psi2 = 3, d = 200, 20 trials ($(machine))"
+echo
+table_head "simulated means vs sltsim"
+table_row 'numpy, the same work (`ref_rf_numpy.py same`)' "$tm" "$am"
+table_row 'numpy, typical (`ref_rf_numpy.py typical`)' "$tt" "$at"
+cat <<EOT
 
 ReLU, lambda = 1e-3, tau2 = 0.25, n = 600, N = 20 ... 2000, 4000 fresh test inputs per trial. "Same work":
 per trial one 2000 x 200 weight matrix for the whole sweep (a point uses its first N rows), one data
@@ -72,11 +53,4 @@ butterfly of sims/structured.c, or an FFTW rank-log2(d) R2HC plan), fastfood two
 r2c/c2r pair with FFT(g) precomputed; plans made once with FFTW_ESTIMATE. The dense dgemv reads the
 whole N x d matrix per input (memory bound); dgemm over a batch of 64 inputs is its best case.
 EOT
-# the section in RESULTS.md: replaced between its markers if present, appended otherwise
-touch bench/RESULTS.md
-awk '/^<!-- bench\/rf.sh: begin -->$/ { skip = 1; next } /^<!-- bench\/rf.sh: end -->$/ { skip = 0; next } !skip' \
-    bench/RESULTS.md > bench/out/RESULTS.tmp
-{ cat bench/out/RESULTS.tmp; echo '<!-- bench/rf.sh: begin -->'; cat bench/out/rf.md; echo '<!-- bench/rf.sh: end -->'; } \
-    > bench/RESULTS.md
-rm -f bench/out/RESULTS.tmp
-cat bench/out/rf.md
+} | section rf

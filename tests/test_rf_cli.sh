@@ -2,16 +2,7 @@
 # CLI tests (TAP) of the rf experiment: listing, description, columns, theory values, skipped
 # points, structured features (simulation only), determinism across thread counts with FFTW in
 # use, bad input (exit 2, one line naming the parameter), figure presets. Uses $SLTSIM.
-S=${SLTSIM:-./sltsim}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
-is() { [ "$1" = "$2" ]; ok $? "$3 (got '$1', want '$2')"; }
-# field NAME of the data rows (header looked up by name), one per line
-col() { awk -F, -v c="$1" '/^#/ {next} !h {for (i = 1; i <= NF; i++) if ($i == c) k = i; h = 1; next} {print $k}'; }
-# |got - want| <= tol
-near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; exit !(a != "" && (d < 0 ? -d : d) <= t) }'; ok $? "$4 (got '$1', want $2 +- $3)"; }
+. "${SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
 
 # --- listing and description
 $S list | grep -q '^rf '; ok $? "list names rf"
@@ -52,32 +43,18 @@ is "$($S run rf psi1=2 features=circulant d=100 ntest=500 --trials 1 | col trial
 
 # --- determinism across thread counts (same seed, same bytes but the command line), FFTW in use
 for f in sorf iid fastfood; do
-  for k in 1 2; do
-    $S run rf psi1=0.3:4:6:log lambda=1e-3,0.1 features=$f d=64 ntest=500 --trials 5 --seed 3 --threads $k \
-      | grep -v '^# command' > "$T/t$k"
-  done
-  cmp -s "$T/t1" "$T/t2"; ok $? "features=$f: byte-identical for --threads 1 and 2"
+  same_threads "1 2" run rf psi1=0.3:4:6:log lambda=1e-3,0.1 features=$f d=64 ntest=500 --trials 5 --seed 3
+  ok $? "features=$f: byte-identical for --threads 1 and 2"
 done
 $S run rf psi1=0.3:4:6:log lambda=1e-3,0.1 features=fastfood d=64 ntest=500 --trials 5 --seed 4 --threads 2 \
   | grep -v '^# command' > "$T/t4"
-! cmp -s "$T/t2" "$T/t4"; ok $? "another seed gives other numbers"
+! cmp -s "$T/th2" "$T/t4"; ok $? "another seed gives other numbers"
 # two input dimensions in one run: one FFTW plan each
-for k in 1 2; do
-  $S run rf psi1=1,2 d=32,64 features=sorf ntest=200 --trials 4 --threads $k | grep -v '^# command' > "$T/u$k"
-done
-cmp -s "$T/u1" "$T/u2" && [ "$(col trials < "$T/u1" | tr '\n' ' ')" = "4 4 4 4 " ]
+same_threads "1 2" run rf psi1=1,2 d=32,64 features=sorf ntest=200 --trials 4 \
+  && [ "$(col trials < "$T/th1" | tr '\n' ' ')" = "4 4 4 4 " ]
 ok $? "d = 32, 64 in one run (two plans): all simulated, byte-identical for --threads 1 and 2"
 
 # --- bad input: exit 2, one line "sltsim: ..." naming the parameter, nothing written
-bad() {
-  want=$1; shift
-  rm -f "$T/bad.csv"
-  $S "$@" -o "$T/bad.csv" > "$T/out" 2> "$T/err"
-  st=$?
-  lines=$(wc -l < "$T/err")
-  [ $st -eq 2 ] && [ "$lines" -eq 1 ] && grep -q "^sltsim: .*$want" "$T/err" && [ ! -e "$T/bad.csv" ] && [ ! -s "$T/out" ]
-  ok $? "refused: $* (exit $st: $(cat "$T/err"))"
-}
 bad "d: features=sorf needs d a power of 2" run rf d=100 features=sorf
 bad "d: features=fastfood needs d a power of 2" run rf d=100 features=fastfood --trials 0
 bad "psi1" run rf psi1=0
@@ -96,7 +73,7 @@ bad "psi1: N = " run rf psi1=10000 d=100000 --trials 1
 # --- figures: a quick run drawn to PNG
 if $S run rf psi1=0.3:4:5:log lambda=1e-3,0.1 features=iid,sorf d=32 ntest=200 --trials 2 -q -o "$T/f.csv" \
      --plot "$T/f.png" 2> "$T/err"; then
-  [ "$(head -c 8 "$T/f.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; ok $? "run --plot: a PNG"
+  is_png "$T/f.png"; ok $? "run --plot: a PNG"
 else
   grep -q gnuplot "$T/err"; ok $? "run --plot: only a missing gnuplot may fail it ($(cat "$T/err"))"
 fi

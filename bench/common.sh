@@ -1,0 +1,49 @@
+# Shared by the benchmarks bench/ridgeless.sh, bench/gd_dynamics.sh and bench/rf.sh (sourced, not
+# run, from the top of the source tree after the script's `cd`; the script sets R, the repeats).
+mkdir -p bench/out
+# Both sides on the same OpenBLAS kernels: sltsim picks them itself where OpenBLAS misdetects the
+# processor (see cli/main.c); numpy and the other programs get the same choice through the environment.
+core=$(./sltsim --version | sed -n 's/.*openblas [0-9.]* (\(.*\))/\1/p')
+if [ -n "$core" ] && [ -z "$OPENBLAS_CORETYPE" ]; then export OPENBLAS_CORETYPE="$core"; fi
+
+# python_with 'numpy, scipy': the first of $PYTHON3, /usr/bin/python3, python3 that imports those
+# modules ($PYTHON3 as it is when none does)
+python_with() {
+    for p in ${PYTHON3:-} /usr/bin/python3 python3; do
+        if $p -c "import $1" 2>/dev/null; then echo "$p"; return; fi
+    done
+    echo "${PYTHON3:-}"
+}
+
+now() { date +%s.%N; }
+best() { # best wall time of R runs of "$@", stdout of the last run kept in $OUT
+    b=""
+    for i in $(seq "$R"); do
+        t0=$(now); "$@" > "$OUT" 2>/dev/null; t1=$(now)
+        b=$(awk -v a="$t0" -v c="$t1" -v b="$b" 'BEGIN { t = c - a; print (b == "" || t < b) ? t : b }')
+    done
+    printf '%.3f' "$b"
+}
+
+# --- the markdown of a section: a heading naming the machine, a table of wall times, notes
+# machine: date, cores, processor and OpenBLAS kernels, for the heading
+machine() {
+    printf '%s, %s cores, %s, OpenBLAS kernels %s' "$(date -u +%Y-%m-%d)" "$(nproc)" \
+        "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" "${OPENBLAS_CORETYPE:-auto}"
+}
+# table_head COMPARED: the table's head and its first row, sltsim on all cores in $ts seconds;
+# COMPARED names the last column (what the other programs' results are compared with)
+table_head() {
+    printf '| program | wall time (best of %s) | sltsim speed-up | %s |\n|---|---|---|---|\n' "$R" "$1"
+    printf '| sltsim %s (all cores) | %s s | 1 | |\n' "$(./sltsim --version | head -1 | cut -d' ' -f2)" "$ts"
+}
+# table_row PROGRAM SECONDS COMPARISON: a row, with the speed-up of sltsim ($ts seconds) over PROGRAM
+table_row() {
+    printf '| %s | %s s | %sx | %s |\n' "$1" "$2" "$(awk -v a="$2" -v b="$ts" 'BEGIN { printf "%.1f", a / b }')" "$3"
+}
+# section NAME: the markdown on stdin to bench/out/NAME.md (bench/run_all.sh puts the sections
+# together in bench/RESULTS.md), and shown
+section() {
+    cat > "bench/out/$1.md"
+    cat "bench/out/$1.md"
+}
