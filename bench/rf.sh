@@ -41,8 +41,7 @@ per trial one 2000 x 200 weight matrix for the whole sweep (a point uses its fir
 draw and one test set, the smaller Gram (a block of one product for N <= n, rank updates for N > n),
 Cholesky solves; that is what sltsim does (trials on 2 threads, one BLAS thread each; numpy gives its
 BLAS both cores). "Typical": fresh draws and test set per point and trial, Gram anew, numpy.linalg.solve.
-Most of the time is the two feature products (n x N x d and 4000 x N x d dgemm) and, in sltsim, the
-ReLU of slt_act_apply (about a quarter of the profile: a branch per element at -O2).
+Most of the time is the two feature products (n x N x d and 4000 x N x d dgemm), the same in both.
 
 #### Feature-map throughput: one input, N = d features, one thread (microseconds per input)
 
