@@ -271,6 +271,10 @@ static int cmd_run(int argc, char **argv, const char *cmdline)
     free(assign);
     if (rc != SLT_OK)
         return die(rc, "%s", err);
+    if (plot && g.npoints < 2) {
+        slt_grid_free(&g);
+        return die(2, "--plot: nothing to draw at a single point; sweep a parameter (a list a,b,c or a grid)");
+    }
     slt_run_opts o = {trials, (unsigned long)seed, (int)threads, 0, NULL, cmdline, &interrupted};
     if ((rc = slt_validate(&g, &o, err)) != SLT_OK) {
         slt_grid_free(&g);
