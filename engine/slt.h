@@ -92,5 +92,12 @@ size_t slt_count(const char *const *list);                     /* length of a NU
 
 /* Memory available for simulation buffers, in bytes (physical memory, for size checks). */
 double slt_memory_budget(void);
+/* The memory refusal of an experiment's check: SLT_OK if `threads` trials of `bytes_per_trial`
+ * each fit in slt_memory_budget(), else SLT_EUSAGE with err = the printf-formatted head `fmt`
+ * ("<param>: <sizes> needs") followed by " X GB for K simultaneous trials, more than the Y GB
+ * available; allowed: smaller <smaller>, fewer --threads, or --trials 0". One wording for every
+ * experiment, so that the advice stays the same wherever a size is refused. */
+int slt_memory_check(double bytes_per_trial, int threads, const char *smaller, char *err, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 #endif

@@ -1,6 +1,7 @@
 /* util.c: small shared pieces of the engine: the empty-field marker, list lengths, the
- * registry lookups, the memory budget and library versions. */
+ * registry lookups, the memory budget and its refusal message, and library versions. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,6 +60,25 @@ double slt_memory_budget(void)
     if (pages <= 0 || size <= 0)
         return 8e9;
     return 0.8 * (double)pages * (double)size;
+}
+
+int slt_memory_check(double bytes_per_trial, int threads, const char *smaller, char *err, const char *fmt, ...)
+{
+    double bytes = bytes_per_trial * threads, budget = slt_memory_budget();
+    if (!(bytes > budget))
+        return SLT_OK;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(err, SLT_ERRLEN, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    if (n < SLT_ERRLEN) /* else the head alone filled err: keep it, truncated */
+        snprintf(err + n, SLT_ERRLEN - n,
+                 " %.1f GB for %d simultaneous trials, more than the %.1f GB available; allowed: smaller %s, fewer "
+                 "--threads, or --trials 0",
+                 bytes / 1e9, threads, budget / 1e9, smaller);
+    return SLT_EUSAGE;
 }
 
 extern char *openblas_get_config(void);

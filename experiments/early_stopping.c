@@ -7,22 +7,17 @@
 #include <stdlib.h>
 
 #include "engine/slt.h"
+#include "experiments/advani_saxe_common.h"
 #include "sims/gd_sim.h"
 #include "theory/advani_saxe.h"
 
 enum { P_ALPHA, P_SNR, P_W0VAR, P_N, NPARAMS };
 
-/* t* is bracketed on [1e-6, 1e7] (slt_as_tstar); at alpha = 1 it grows like 0.6 S/se2. */
-#define MAX_S_OVER_SE2 1e6
-
 static const slt_param params[NPARAMS] = {
-    {"alpha", SLT_REAL, "0.1:4:40", 0, 1e4, 1, 0, NULL,
-     "alpha = P/N, examples per input dimension; the simulation uses P = round(alpha N)"},
-    {"snr", SLT_REAL, "4", 0, 1e6, 0, 0, NULL,
-     "signal-to-noise ratio sw2/se2 (teacher variance over label-noise variance, sw2 + se2 = 1)"},
-    {"w0var", SLT_REAL, "0", 0, 100, 0, 0, NULL,
-     "initial weight variance sw02 (student w(0) ~ N(0, sw02 I), independent of the teacher)"},
-    {"N", SLT_INT, "400", 2, 1e5, 0, 0, NULL, "simulation input dimension N"},
+    AS_PARAM_ALPHA("0.1:4:40"),
+    AS_PARAM_SNR,
+    AS_PARAM_W0VAR,
+    AS_PARAM_N,
 };
 
 static const char *const theory_cols[] = {"tstar", "test_tstar", "test_inf", "test_ridge", NULL};
@@ -30,14 +25,8 @@ static const char *const sim_cols[] = {"test_tstar", "test_inf", "test_ridge", N
 /* one eigendecomposition per (alpha, N) serves every snr and w0var */
 static const char *const batch_params[] = {"snr", "w0var", NULL};
 
-static long examples(const double *par) { return lround(par[P_ALPHA] * par[P_N]); }
-
-static slt_as_params model(const double *par)
-{
-    double snr = par[P_SNR];
-    slt_as_params p = {par[P_ALPHA], snr / (1 + snr), 1 / (1 + snr), par[P_W0VAR]};
-    return p;
-}
+static long examples(const double *par) { return as_examples(par[P_ALPHA], par[P_N]); }
+static slt_as_params model(const double *par) { return as_model(par[P_ALPHA], par[P_SNR], par[P_W0VAR]); }
 
 static int tstar_of(const double *par, double *ts, double *eg, char *err)
 {
@@ -121,29 +110,10 @@ static double lookup(const ctx_t *x, const double *p)
 
 static int check(const double *par, int simulate, int threads, char *err)
 {
-    long P = examples(par), N = (long)par[P_N];
-    double snr = par[P_SNR], w0 = par[P_W0VAR];
-    if (P < 1) {
-        snprintf(err, SLT_ERRLEN, "alpha: alpha N = %g gives no training example; allowed: alpha >= %g at N = %ld",
-                 par[P_ALPHA] * par[P_N], 0.5 / par[P_N], N);
+    if (as_check_model(par[P_ALPHA], par[P_SNR], par[P_W0VAR], par[P_N], err) != SLT_OK)
         return SLT_EUSAGE;
-    }
-    if (snr + w0 * (1 + snr) > MAX_S_OVER_SE2) {
-        snprintf(err, SLT_ERRLEN,
-                 "snr: snr + w0var (1 + snr) = %g puts the optimal stopping time out of reach; allowed: at most %g",
-                 snr + w0 * (1 + snr), MAX_S_OVER_SE2);
-        return SLT_EUSAGE;
-    }
-    if (simulate) {
-        double bytes = slt_gd_sim_bytes(N, P, SLT_GD_FLOW) * threads;
-        if (bytes > slt_memory_budget()) {
-            snprintf(err, SLT_ERRLEN,
-                     "N: N = %ld with P = %ld needs %.1f GB for %d simultaneous trials, more than the %.1f GB "
-                     "available; allowed: smaller N or alpha, fewer --threads, or --trials 0",
-                     N, P, bytes / 1e9, threads, slt_memory_budget() / 1e9);
-            return SLT_EUSAGE;
-        }
-    }
+    if (simulate)
+        return as_check_memory((long)par[P_N], examples(par), SLT_GD_FLOW, threads, err);
     return SLT_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "engine/slt.h"
+#include "experiments/advani_saxe_common.h"
 #include "sims/gd_sim.h"
 #include "theory/advani_saxe.h"
 
@@ -14,20 +15,14 @@ enum { P_ALPHA, P_SNR, P_W0VAR, P_T, P_N, P_ETA, NPARAMS };
 /* Simulated GD runs the iteration step by step: more steps than this per trial is a mistake
  * (1e6 steps at N = 400, alpha = 2 take minutes per trial), not a useful run. */
 #define MAX_STEPS 1e6
-/* t* is bracketed on [1e-6, 1e7] (slt_as_tstar); at alpha = 1 it grows like 0.6 S/se2, so
- * S/se2 = snr + w0var (1 + snr) is capped well inside the scan. */
-#define MAX_S_OVER_SE2 1e6
 
 static const slt_param params[NPARAMS] = {
-    {"alpha", SLT_REAL, "2", 0, 1e4, 1, 0, NULL,
-     "alpha = P/N, examples per input dimension; the simulation uses P = round(alpha N)"},
-    {"snr", SLT_REAL, "4", 0, 1e6, 0, 0, NULL,
-     "signal-to-noise ratio sw2/se2 (teacher variance over label-noise variance, sw2 + se2 = 1)"},
-    {"w0var", SLT_REAL, "0", 0, 100, 0, 0, NULL,
-     "initial weight variance sw02 (student w(0) ~ N(0, sw02 I), independent of the teacher)"},
+    AS_PARAM_ALPHA("2"),
+    AS_PARAM_SNR,
+    AS_PARAM_W0VAR,
     {"t", SLT_REAL, "0.01:1000:50:log", 0, INFINITY, 0, 0, NULL,
      "training time t; inf = the end of training, w0 + X^+(y - X w0)"},
-    {"N", SLT_INT, "400", 2, 1e5, 0, 0, NULL, "simulation input dimension N"},
+    AS_PARAM_N,
     {"eta", SLT_REAL, "0", 0, INFINITY, 0, 1, NULL,
      "gradient-descent step; 0 = gradient flow, > 0 = discrete GD with k = round(t/eta) steps"},
 };
@@ -36,14 +31,8 @@ static const char *const theory_cols[] = {"train", "test", "tstar", "noise", NUL
 static const char *const sim_cols[] = {"train", "test", NULL};
 static const char *const batch_params[] = {"t", NULL};
 
-static long examples(const double *par) { return lround(par[P_ALPHA] * par[P_N]); }
-
-static slt_as_params model(const double *par)
-{
-    double snr = par[P_SNR];
-    slt_as_params p = {par[P_ALPHA], snr / (1 + snr), 1 / (1 + snr), par[P_W0VAR]};
-    return p;
-}
+static long examples(const double *par) { return as_examples(par[P_ALPHA], par[P_N]); }
+static slt_as_params model(const double *par) { return as_model(par[P_ALPHA], par[P_SNR], par[P_W0VAR]); }
 
 /* The time actually reached: GD stops at step k = round(t/eta), time k eta. */
 static double reached(const double *par)
@@ -83,18 +72,9 @@ static int skip_sim(const double *par)
 static int check(const double *par, int simulate, int threads, char *err)
 {
     long P = examples(par), N = (long)par[P_N];
-    double eta = par[P_ETA], snr = par[P_SNR], w0 = par[P_W0VAR];
-    if (P < 1) {
-        snprintf(err, SLT_ERRLEN, "alpha: alpha N = %g gives no training example; allowed: alpha >= %g at N = %ld",
-                 par[P_ALPHA] * par[P_N], 0.5 / par[P_N], N);
+    double eta = par[P_ETA];
+    if (as_check_model(par[P_ALPHA], par[P_SNR], par[P_W0VAR], par[P_N], err) != SLT_OK)
         return SLT_EUSAGE;
-    }
-    if (snr + w0 * (1 + snr) > MAX_S_OVER_SE2) {
-        snprintf(err, SLT_ERRLEN,
-                 "snr: snr + w0var (1 + snr) = %g puts the optimal stopping time out of reach; allowed: at most %g",
-                 snr + w0 * (1 + snr), MAX_S_OVER_SE2);
-        return SLT_EUSAGE;
-    }
     if (eta > 0) {
         double bound = slt_gd_eta_max(par[P_ALPHA], simulate ? N : 0);
         if (eta >= bound) {
@@ -112,17 +92,8 @@ static int check(const double *par, int simulate, int threads, char *err)
             return SLT_EUSAGE;
         }
     }
-    if (simulate) {
-        int method = eta > 0 ? SLT_GD_ITERATE : SLT_GD_FLOW;
-        double bytes = slt_gd_sim_bytes(N, P, method) * threads;
-        if (bytes > slt_memory_budget()) {
-            snprintf(err, SLT_ERRLEN,
-                     "N: N = %ld with P = %ld needs %.1f GB for %d simultaneous trials, more than the %.1f GB "
-                     "available; allowed: smaller N or alpha, fewer --threads, or --trials 0",
-                     N, P, bytes / 1e9, threads, slt_memory_budget() / 1e9);
-            return SLT_EUSAGE;
-        }
-    }
+    if (simulate)
+        return as_check_memory(N, P, eta > 0 ? SLT_GD_ITERATE : SLT_GD_FLOW, threads, err);
     return SLT_OK;
 }
 

@@ -97,15 +97,8 @@ static int check(const double *par, int simulate, int threads, char *err)
                  bw, w, slt_mp_kde_min_bandwidth(&d) * 1.0001);
         return SLT_EUSAGE;
     }
-    double bytes = slt_mp_sim_bytes(&d, bins) * threads;
-    if (bytes > slt_memory_budget()) {
-        snprintf(err, SLT_ERRLEN,
-                 "N: N = %g with %s = %g needs a %ld x %ld matrix, %.1f GB for %d simultaneous trials, more "
-                 "than the %.1f GB available; allowed: smaller N or %s, fewer --threads, or --trials 0",
-                 par[P_N], rn, d.ratio, d.rows, d.cols, bytes / 1e9, threads, slt_memory_budget() / 1e9, rn);
-        return SLT_EUSAGE;
-    }
-    return SLT_OK;
+    return slt_memory_check(slt_mp_sim_bytes(&d, bins), threads, as ? "N or alpha" : "N or gamma", err,
+                            "N: N = %g with %s = %g needs a %ld x %ld matrix,", par[P_N], rn, d.ratio, d.rows, d.cols);
 }
 
 /* One set of FFTW plans for every point, sized for the finest grid any point needs (planning is

@@ -110,15 +110,8 @@ static int check(const double *par, int simulate, int threads, char *err)
         return SLT_EUSAGE;
     }
     slt_rf_design dz = design(par);
-    double bytes = slt_rf_sim_bytes(&dz, N_of(par)) * threads;
-    if (bytes > slt_memory_budget()) {
-        snprintf(err, SLT_ERRLEN,
-                 "psi1: N = %ld features with n = %ld, d = %ld needs %.1f GB for %d simultaneous trials, more than the "
-                 "%.1f GB available; allowed: smaller psi1, psi2 or d, fewer --threads, or --trials 0",
-                 N_of(par), n_of(par), d, bytes / 1e9, threads, slt_memory_budget() / 1e9);
-        return SLT_EUSAGE;
-    }
-    return SLT_OK;
+    return slt_memory_check(slt_rf_sim_bytes(&dz, N_of(par)), threads, "psi1, psi2 or d", err,
+                            "psi1: N = %ld features with n = %ld, d = %ld needs", N_of(par), n_of(par), d);
 }
 
 /* One FFTW plan per input dimension, made before the threads start (planning is not

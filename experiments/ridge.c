@@ -113,16 +113,9 @@ static int check(const double *par, int simulate, int threads, char *err)
         snprintf(err, SLT_ERRLEN, "gamma: cov=power theory sums over p = %ld atoms; allowed: gamma n <= 200000", p);
         return SLT_EUSAGE;
     }
-    if (simulate) {
-        double bytes = slt_ridge_sim_bytes((long)par[P_N], p) * threads;
-        if (bytes > slt_memory_budget()) {
-            snprintf(err, SLT_ERRLEN,
-                     "n: n = %g with p = %ld needs %.1f GB for %d simultaneous trials, more than the %.1f GB "
-                     "available; allowed: smaller n or gamma, fewer --threads, or --trials 0",
-                     par[P_N], p, bytes / 1e9, threads, slt_memory_budget() / 1e9);
-            return SLT_EUSAGE;
-        }
-    }
+    if (simulate)
+        return slt_memory_check(slt_ridge_sim_bytes((long)par[P_N], p), threads, "n or gamma", err,
+                                "n: n = %g with p = %ld needs", par[P_N], p);
     return SLT_OK;
 }
 
