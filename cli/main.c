@@ -226,7 +226,7 @@ static int cmd_run(int argc, char **argv, const char *cmdline)
     const char *out = NULL, *plot = NULL;
     int quiet = 0;
     slt_plot_opts po = {0};
-    char **assign = malloc(argc * sizeof(char *));
+    char *assign[argc]; /* the NAME=VALUE arguments, in order */
     int nassign = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -268,7 +268,6 @@ static int cmd_run(int argc, char **argv, const char *cmdline)
         return die(2, "%s", err);
     slt_grid g;
     int rc = slt_grid_build(e, nassign, assign, &g, err);
-    free(assign);
     if (rc != SLT_OK)
         return die(rc, "%s", err);
     if (plot && g.npoints < 2) {
