@@ -13,12 +13,12 @@ PY=$(python_with 'numpy, scipy')
 OUT=bench/out/sltsim.csv;  ts=$(best ./sltsim run ridge gamma=0.1:5:40 n=200 r2=1 sigma2=0.25 --trials 50 --quiet)
 OUT=bench/out/typical.txt; tt=$(best "$PY" "$REF/ref_ridgeless_numpy.py" 200 50)
 OUT=bench/out/tuned.txt;   tu=$(best "$PY" "$REF/ref_ridgeless_numpy_tuned.py" 200 50)
-# agreement: sltsim columns gamma($1), risk_sim($17), risk_se($18); numpy: gamma,mean,se
+# agreement: sltsim columns gamma($1), risk_sim($19), risk_se($20); numpy: gamma,mean,se
 agree() {
     awk -F, -v ref="$1" '
         BEGIN { while ((getline l < ref) > 0) { split(l, f, ","); m[sprintf("%.4f", f[1])] = f[2]; s[sprintf("%.4f", f[1])] = f[3] } }
-        /^#/ || /^gamma/ || $17 == "" { next }
-        { g = sprintf("%.4f", $1); if (!(g in m)) next; z = ($17 - m[g]) / sqrt($18^2 + s[g]^2);
+        /^#/ || /^gamma/ || $19 == "" { next }
+        { g = sprintf("%.4f", $1); if (!(g in m)) next; z = ($19 - m[g]) / sqrt($20^2 + s[g]^2);
           n++; if (z < 0) z = -z; if (z > zmax) zmax = z; if (z > 3) bad++ }
         END { printf "%d points, max |z| = %.2f, %d beyond 3 SE", n, zmax, bad }' bench/out/sltsim.csv
 }

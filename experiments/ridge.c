@@ -35,7 +35,7 @@ static const slt_param params[NPARAMS] = {
      "where beta lives; random = uniform over all coordinates (G = H), s1 / s2 = only in that level (cov=two)"},
 };
 
-static const char *const theory_cols[] = {"risk", "bias", "variance", "risk_finite", NULL};
+static const char *const theory_cols[] = {"risk", "bias", "variance", "risk_finite", "lambda_opt", "risk_opt", NULL};
 static const char *const sim_cols[] = {"risk", "bias", "variance", NULL};
 static const char *const batch_params[] = {"gamma", "lambda", NULL};
 
@@ -73,8 +73,14 @@ static int theory(const double *par, double *out, char *err)
         free(in);
         m.nlevels = (size_t)p, m.s = sp, m.w = wp, m.g = gp;
     }
-    slt_ridge_result r;
+    slt_ridge_result r, ropt;
     int rc = slt_ridge_risk(&m, par[P_GAMMA], par[P_LAMBDA], &r);
+    /* the optimally tuned penalty lambda* = (sigma2 + eta2) gamma / r2 holds whenever beta is
+     * isotropic within Sigma's eigenbasis (G = H; Dobriban-Wager 2015): no peak (Nakkiran 2020) */
+    double lam_opt = d.align == SLT_ALIGN_RANDOM ? slt_ridge_lambda_opt(&m, par[P_GAMMA]) : NAN;
+    int has_opt = isfinite(lam_opt) && rc == 0;
+    if (has_opt)
+        rc = slt_ridge_risk(&m, par[P_GAMMA], lam_opt, &ropt);
     free(sp);
     free(wp);
     if (rc != 0) {
@@ -87,6 +93,10 @@ static int theory(const double *par, double *out, char *err)
     out[2] = r.variance;
     if (d.cov == SLT_COV_ISO && par[P_LAMBDA] == 0)
         out[3] = slt_ridge_finite_risk(&m, d.n, p);
+    if (has_opt) {
+        out[4] = lam_opt;
+        out[5] = ropt.risk;
+    }
     return SLT_OK;
 }
 
@@ -150,6 +160,8 @@ const slt_experiment slt_exp_ridge = {
         "for the test MSE); bias and variance are its two parts, variance with noise sigma2 + eta2.\n"
         "Theory: the large-n limit at gamma (closed forms for Sigma = I, the kappa fixed point otherwise);\n"
         "risk_finite: the exact finite-n mean at (n, p = round(gamma n)), for cov=iso and lambda = 0 only.\n"
+        "lambda_opt, risk_opt: the optimal penalty lambda* = (sigma2 + eta2) gamma / r2 and the limiting risk\n"
+        "there (align=random only, where beta is isotropic): optimally tuned ridge has no peak.\n"
         "Misspecified model (eta2 > 0): unobserved features w ~ N(0, I) with ||theta||^2 = eta2 add eta2 to\n"
         "the risk and act as extra noise; risk_finite is then the Belkin-Hsu-Xu formula minus sigma2.\n"
         "Simulation: exact risk per draw (no test set); one design matrix per trial serves the whole gamma\n"

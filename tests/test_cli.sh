@@ -22,9 +22,9 @@ head -1 "$T/a.csv" | grep -q '^# sltsim [0-9.]*, experiment ridge$'; ok $? "firs
 sed -n 2p "$T/a.csv" | grep -q '^# command: sltsim run ridge gamma=0.5,2 --trials 3$'; ok $? "command line recorded"
 sed -n 3p "$T/a.csv" | grep -q '^# seed 1; gsl '; ok $? "seed and libraries recorded"
 hdr=$(grep -v '^#' "$T/a.csv" | head -1)
-is "$hdr" "gamma,lambda,r2,sigma2,eta2,n,cov,s1,s2,w1,decay,align,risk,bias,variance,risk_finite,risk_sim,risk_se,bias_sim,bias_se,variance_sim,variance_se,trials" "header: parameters, theory, NAME_sim/NAME_se, trials"
+is "$hdr" "gamma,lambda,r2,sigma2,eta2,n,cov,s1,s2,w1,decay,align,risk,bias,variance,risk_finite,lambda_opt,risk_opt,risk_sim,risk_se,bias_sim,bias_se,variance_sim,variance_se,trials" "header: parameters, theory, NAME_sim/NAME_se, trials"
 is "$(grep -vc '^#' "$T/a.csv")" 3 "header plus one row per point"
-is "$(awk -F, '!/^#/ && NR > 5 {print NF}' "$T/a.csv" | sort -u)" 23 "every row has as many fields as the header"
+is "$(awk -F, '!/^#/ && NR > 5 {print NF}' "$T/a.csv" | sort -u)" 25 "every row has as many fields as the header"
 is "$(awk -F, '!/^#/ && $1 == "2" {print $13}' "$T/a.csv")" 0.75 "theory risk at gamma = 2 (HMRT: 0.75)"
 
 # --- value grammar
@@ -39,7 +39,7 @@ is "$($S run ridge gamma=0.1:10:3:log --trials 0 | awk -F, '!/^#/ && NR > 5 {pri
 is "$($S run ridge lambda=0.1,1 gamma=0.5,2 --trials 0 | awk -F, '!/^#/ && NR > 5 {printf "%s/%s ", $1, $2}')" \
    "0.5/0.1 2/0.1 0.5/1 2/1 " "first parameter given varies slowest"
 is "$($S run ridge gamma=1 --trials 0 | awk -F, '!/^#/ && NR > 5 {print $13}')" inf "inf where the mathematics says so"
-is "$($S run ridge gamma=1 --trials 5 | awk -F, '!/^#/ && NR > 5 {print $17 "|" $23}')" "|0" "skipped point: empty simulation fields, 0 trials"
+is "$($S run ridge gamma=1 --trials 5 | awk -F, '!/^#/ && NR > 5 {print $19 "|" $25}')" "|0" "skipped point: empty simulation fields, 0 trials"
 
 # --- determinism across thread counts (same seed, same bytes but the command line)
 same_threads "1 2 3" run ridge gamma=0.2:4:9 lambda=0,0.1 --trials 7 --seed 5; ok $? "byte-identical for --threads 1, 2, 3"
@@ -91,7 +91,7 @@ kill -INT $pid
 wait $pid
 st=$?
 rows=$(grep -vc '^#' "$T/int.csv")
-[ $st -eq 130 ] && [ "$rows" -ge 1 ] && [ "$rows" -lt 401 ] && awk -F, '!/^#/ {if (NF != 23) exit 1}' "$T/int.csv"
+[ $st -eq 130 ] && [ "$rows" -ge 1 ] && [ "$rows" -lt 401 ] && awk -F, '!/^#/ {if (NF != 25) exit 1}' "$T/int.csv"
 ok $? "SIGINT: exit 130 ($st), $rows lines written whole"
 
 # --- figures: valid files of each format
