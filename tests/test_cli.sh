@@ -26,6 +26,8 @@ is "$hdr" "gamma,lambda,r2,sigma2,eta2,n,cov,s1,s2,w1,decay,align,risk,bias,vari
 is "$(grep -vc '^#' "$T/a.csv")" 3 "header plus one row per point"
 is "$(awk -F, '!/^#/ && NR > 5 {print NF}' "$T/a.csv" | sort -u)" 25 "every row has as many fields as the header"
 is "$(awk -F, '!/^#/ && $1 == "2" {print $13}' "$T/a.csv")" 0.75 "theory risk at gamma = 2 (HMRT: 0.75)"
+is "$($S run ridge gamma=1 --trials 0 | col lambda_opt)/$($S run ridge gamma=1 --trials 0 | col risk_opt)" \
+   "0.25/0.3903882032" "optimal ridge at gamma = 1: lambda* = sigma2 gamma / r2, R = 0.3903882 (linear.md 2.3)"
 
 # --- value grammar
 cnt() { $S run ridge "$@" --trials 0 | grep -v '^#' | tail -n +2 | wc -l; }
