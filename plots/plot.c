@@ -608,6 +608,12 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
     char *dense = calloc(ncurves, 1);
     for (size_t c = 0; c < ncurves; c++)
         dense[c] = dense_theory(gp, e, &t, c, curve_of, pcol, xi, xlog, qs, qth, nq);
+    /* when only some curves have theory (structured features: simulation only), say which lines are
+     * theory */
+    int mixed = 0;
+    for (int q = 0; q < nq; q++)
+        for (size_t c = 0; qth[q] >= 0 && c < ncurves; c++)
+            mixed |= !curve_has_data(&t, c, curve_of, qth[q]);
     fprintf(gp, "plot ");
     int first = 1, sim_titled = 0;
     static const int ptypes[] = {7, 5, 9, 11, 13, 15};
@@ -627,6 +633,8 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
              * one without simulation values (--trials 0) draws no points */
             int has_th = qth[q] >= 0 && curve_has_data(&t, c, curve_of, qth[q]);
             int has_sim = qsim[q] >= 0 && curve_has_data(&t, c, curve_of, qsim[q]);
+            if (has_th && mixed)
+                snprintf(label + strlen(label), sizeof label - strlen(label), " (theory)");
             if (has_th) {
                 if (dense[c])
                     fprintf(gp, "%s$t%zu using 1:%d with lines lw 2 dt %d lc rgb '%s' title ", first ? "" : ", ", c,
