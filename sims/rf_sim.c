@@ -81,6 +81,23 @@ static void fill_gram(double *A, long m, long N, long n, const double *Cn, long 
     }
 }
 
+/* G[l] += r r^T over rows i, with r = target[i] - pred[i, l] for each lambda l: the nc x nc Gram of
+ * the residuals of the nc label parts, from which every amplitude combination's error follows. */
+static void add_residual_grams(const double *target, const double *pred, long rows, size_t nlam, long nc, double *G)
+{
+    long K = (long)nlam * nc;
+    for (long i = 0; i < rows; i++)
+        for (size_t l = 0; l < nlam; l++) {
+            double r[3];
+            for (long cc = 0; cc < nc; cc++)
+                r[cc] = target[i * nc + cc] - pred[i * K + (long)l * nc + cc];
+            double *Gl = G + l * nc * nc;
+            for (long c1 = 0; c1 < nc; c1++)
+                for (long c2 = 0; c2 < nc; c2++)
+                    Gl[c1 * nc + c2] += r[c1] * r[c2];
+        }
+}
+
 int slt_rf_sim(const slt_rf_design *dz, const slt_sf_plan *plan, size_t npts, const slt_rf_point *pts,
                gsl_rng *rng, double *out, char *err)
 {
@@ -286,16 +303,7 @@ int slt_rf_sim(const slt_rf_design *dz, const slt_sf_plan *plan, size_t npts, co
         /* training residuals y - Z_N a, all lambdas and parts at once */
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)K, (int)N, 1.0, Z, (int)Nmax, g->coef,
                     (int)K, 0.0, P, (int)K);
-        for (long i = 0; i < n; i++)
-            for (size_t l = 0; l < g->nlam; l++) {
-                double r[3];
-                for (long cc = 0; cc < nc; cc++)
-                    r[cc] = Y[i * nc + cc] - P[i * K + (long)l * nc + cc];
-                double *G = g->gtrain + l * nc * nc;
-                for (long c1 = 0; c1 < nc; c1++)
-                    for (long c2 = 0; c2 < nc; c2++)
-                        G[c1 * nc + c2] += r[c1] * r[c2];
-            }
+        add_residual_grams(Y, P, n, g->nlam, nc, g->gtrain);
     }
 
     /* ---- fresh test inputs, in chunks; targets noise-free (the noise part's target is 0) ---- */
@@ -317,16 +325,7 @@ int slt_rf_sim(const slt_rf_design *dz, const slt_sf_plan *plan, size_t npts, co
             long K = (long)g->nlam * nc;
             cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)h, (int)K, (int)g->N, 1.0, Zt, (int)Nmax,
                         g->coef, (int)K, 0.0, P, (int)K);
-            for (long i = 0; i < h; i++)
-                for (size_t l = 0; l < g->nlam; l++) {
-                    double r[3];
-                    for (long cc = 0; cc < nc; cc++)
-                        r[cc] = ft[i * nc + cc] - P[i * K + (long)l * nc + cc];
-                    double *G = g->gtest + l * nc * nc;
-                    for (long c1 = 0; c1 < nc; c1++)
-                        for (long c2 = 0; c2 < nc; c2++)
-                            G[c1 * nc + c2] += r[c1] * r[c2];
-                }
+            add_residual_grams(ft, P, h, g->nlam, nc, g->gtest);
         }
     }
 
