@@ -191,26 +191,28 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
+/* A plot option at argv[*i] ("--x NAME", "--logy"): 1 consumed, 0 not a plot option, -1 refused. */
 static int parse_plot_option(int argc, char **argv, int *i, slt_plot_opts *po)
 {
     const char *a = argv[*i];
-    const char *next = *i + 1 < argc ? argv[*i + 1] : NULL;
-    if (!strcmp(a, "--logy")) {
-        po->logy = 1;
-        return 1;
-    }
-    const char **slot = !strcmp(a, "--x") ? &po->x : !strcmp(a, "--y") ? &po->y : !strcmp(a, "--yrange") ? &po->yrange
-                                                  : !strcmp(a, "--title") ? &po->title : !strcmp(a, "--ylabel") ? &po->ylabel
-                                                  : !strcmp(a, "--hline") ? &po->hline : !strcmp(a, "--xmark") ? &po->xmark
-                                                  : NULL;
-    if (!slot)
+    if (strncmp(a, "--", 2) != 0)
         return 0;
-    if (!next) {
-        die(2, "%s needs a value", a);
+    int takes = slt_plot_takes_value(a + 2);
+    if (takes < 0)
+        return 0;
+    const char *value = NULL;
+    if (takes) {
+        if (*i + 1 >= argc) {
+            die(2, "%s needs a value", a);
+            return -1;
+        }
+        value = argv[++*i];
+    }
+    char err[SLT_ERRLEN];
+    if (slt_plot_set(po, a + 2, value, err) != SLT_OK) {
+        die(2, "%s", err);
         return -1;
     }
-    *slot = next;
-    ++*i;
     return 1;
 }
 
@@ -270,6 +272,10 @@ static int cmd_run(int argc, char **argv, const char *cmdline)
     int rc = slt_grid_build(e, nassign, assign, &g, err);
     if (rc != SLT_OK)
         return die(rc, "%s", err);
+    if (plot && (rc = slt_plot_check(&g, &po, err)) != SLT_OK) {
+        slt_grid_free(&g);
+        return die(rc, "%s", err);
+    }
     if (plot && g.npoints < 2) {
         slt_grid_free(&g);
         return die(2, "--plot: nothing to draw at a single point; sweep a parameter (a list a,b,c or a grid)");

@@ -33,13 +33,26 @@ typedef struct {
     const char *help;         /* meaning; the first clause is the axis label of figures */
 } slt_param;
 
+/* What a column is, for figures and tests. Columns not listed in an experiment's `columns` are
+ * exact theory (drawn as lines) or simulation means (points with standard-error bars). A bound is
+ * drawn dashed and labelled as a bound beside the exact column it bounds, and tested only as a
+ * bound (on its side of that column), never as a prediction. A spread is drawn as a shaded band. */
+typedef enum { SLT_COL_EXACT = 0, SLT_COL_UPPER, SLT_COL_LOWER, SLT_COL_SPREAD } slt_colkind;
+
+typedef struct {
+    const char *name;   /* a CSV column: a theory column ("bound_zou") or "NAME_sim" */
+    slt_colkind kind;
+    const char *bounds; /* for a bound: the exact theory column it bounds ("risk"), or NULL */
+    const char *label;  /* for a bound: its name in figure keys ("Zou et al. bound"), or NULL */
+} slt_column;
+
 /* Plot hints: what a figure of this experiment shows by default. All optional. */
 typedef struct {
     const char *y;      /* comma list of quantities drawn (theory column names); default: all */
     const char *ylabel; /* default: "risk" or the first quantity */
     const char *yrange; /* "lo:hi" clip, gnuplot syntax */
     int logy;
-    const char *extra;  /* extra gnuplot commands, e.g. a reference line */
+    const char *key;    /* legend corner: "left top", "right bottom", ... (default "right top") */
     const char *title_params; /* comma list of parameters always named in the subtitle */
     const char *hline;  /* column drawn as horizontal reference lines (e.g. a noise floor) */
     const char *xmark;  /* column marked per curve by a vertical line (e.g. the optimal time) */
@@ -81,6 +94,9 @@ typedef struct slt_experiment {
      * given `threads` trials running at once), SLT_OK otherwise. May be NULL. */
     int (*check)(const double *par, int simulate, int threads, char *err);
     slt_plot_hints plot;
+    /* Optional: columns that are not plain exact theory or simulation means (bounds, spreads),
+     * terminated by an entry with name NULL. */
+    const slt_column *columns;
 } slt_experiment;
 
 /* Registry */

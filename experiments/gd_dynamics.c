@@ -167,6 +167,6 @@ const slt_experiment slt_exp_gd_dynamics = {
              .hline = "noise",
              .xmark = "tstar",
              .ylabel = "error  (test E_g, noise included; train E_t)",
-             .extra = "set key left top", /* the upper right is where alpha = 1 diverges */
+             .key = "left top", /* the upper right is where alpha = 1 diverges */
              .title_params = "snr,w0var,eta"},
 };

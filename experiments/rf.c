@@ -246,6 +246,6 @@ const slt_experiment slt_exp_rf = {
     .check = check,
     .plot = {.y = "test",
              .ylabel = "test error  E (f(x) - f_hat(x))^2",
-             .extra = "set key left bottom", /* the curves start high on the left: free corner */
+             .key = "left bottom", /* the curves start high on the left: free corner */
              .title_params = "psi2,act,F1,tau2,d"},
 };

@@ -555,8 +555,8 @@ int slt_plot_csv(const char *csv, const char *target, const slt_plot_opts *po, i
         if (!isnan(ymax))
             fprintf(gp, "set yrange [*:%.6g]\n", ymax);
     }
-    if (e->plot.extra && !dumb) /* placement hints are for the image terminals */
-        fprintf(gp, "%s\n", e->plot.extra);
+    if (e->plot.key && !dumb)
+        fprintf(gp, "set key %s\n", e->plot.key);
     static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
                                           "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"};
     const char *hline = po->hline ? po->hline : e->plot.hline, *xmark = po->xmark ? po->xmark : e->plot.xmark;
