@@ -40,7 +40,8 @@ typedef struct {
     double *x, *y;                 /* n values each; NaN leaves a gap */
     double *err;                   /* points: standard error, or NULL */
     double *lo, *hi;               /* band: edges */
-    size_t nx, ny;                 /* heat map: x[nx], y[ny], z[ix + nx * iy] in `y` */
+    double *z;                     /* heat map: z[k] at (x[k], y[k]), k = ix + nx * iy */
+    size_t nx, ny;                 /* heat map: grid size, n = nx * ny */
     double level;                  /* heat map: contour level */
     int contour;                   /* heat map: draw the contour */
 } slt_layer;
