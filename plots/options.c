@@ -256,7 +256,7 @@ int slt_plot_check_cols(const slt_experiment *e, const size_t *nvals, const slt_
     if (po->x && slt_param_index(e, po->x) >= 0 && check_param(e, nvals, "x", po->x, err))
         return SLT_EUSAGE;
     if (!po->x && slt_plot_auto_x(e, nvals) < 0) {
-        snprintf(err, SLT_ERRLEN, "nothing to plot: no numeric parameter is swept (give one a list or a grid)");
+        snprintf(err, SLT_ERRLEN, "nothing to draw: no numeric parameter is swept (give one a list a,b,c or a grid)");
         return SLT_EUSAGE;
     }
     if (po->x && po->panels && !strcmp(po->x, po->panels)) {
