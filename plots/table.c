@@ -118,6 +118,10 @@ static int parse_lines(FILE *f, const char *path, slt_table *t, char *line, char
     int r;
     while ((r = read_line(f, line, SLT_TABLE_MAXLINE, &total)) == 1) {
         lineno++;
+        if (lineno == 1 && strncmp(line, "# sltsim ", 9)) {
+            snprintf(err, SLT_ERRLEN, "%s is not an sltsim table (its first line is not '# sltsim ...')", path);
+            return SLT_EUSAGE;
+        }
         if (total > SLT_TABLE_MAXBYTES) {
             snprintf(err, SLT_ERRLEN, "%s: larger than %ld MB; not an sltsim table to plot", path,
                      SLT_TABLE_MAXBYTES >> 20);
