@@ -97,6 +97,16 @@ static int find_quantities(plot_ctx *x, char *err)
         x->qth[q] = slt_table_col(x->t, tok);
         x->qsim[q] = slt_table_col(x->t, sim);
         x->qse[q] = slt_table_col(x->t, se);
+        x->qq1[q] = x->qq3[q] = -1;
+        if (x->qsim[q] < 0) { /* a quantity aggregated by its median and quartiles */
+            char med[SLT_PLOT_NAMELEN + 4], q1[SLT_PLOT_NAMELEN + 4], q3[SLT_PLOT_NAMELEN + 4];
+            snprintf(med, sizeof med, "%s_med", tok);
+            snprintf(q1, sizeof q1, "%s_q1", tok);
+            snprintf(q3, sizeof q3, "%s_q3", tok);
+            x->qsim[q] = slt_table_col(x->t, med);
+            x->qq1[q] = slt_table_col(x->t, q1);
+            x->qq3[q] = slt_table_col(x->t, q3);
+        }
         x->qinfo[q] = column_info(e, tok);
         x->sinfo[q] = column_info(e, sim);
         if (x->qth[q] < 0 && x->qsim[q] < 0) {

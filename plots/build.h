@@ -22,6 +22,7 @@ typedef struct {
     int nq;          /* quantities drawn */
     char qs[SLT_PLOT_MAXQ][SLT_PLOT_NAMELEN];
     int qth[SLT_PLOT_MAXQ], qsim[SLT_PLOT_MAXQ], qse[SLT_PLOT_MAXQ];
+    int qq1[SLT_PLOT_MAXQ], qq3[SLT_PLOT_MAXQ]; /* quartile columns when qsim is NAME_med, else -1 */
     const slt_column *qinfo[SLT_PLOT_MAXQ]; /* kind of the theory column (NULL: exact) */
     const slt_column *sinfo[SLT_PLOT_MAXQ]; /* kind of the simulated column (NULL: points) */
     int trials;      /* the trials column, -1 if absent */

@@ -35,11 +35,12 @@ typedef struct {
     int point;                     /* point style index */
     int axis2;                     /* drawn against the second y axis */
     int upper;                     /* bound: 1 upper, 0 lower */
+    int quartiles;                 /* points: median with lower and upper quartile bars in lo, hi */
     char bounds[SLT_PLOT_NAMELEN]; /* bound: the exact column it bounds, if known */
     size_t n;                      /* points (heat map: nx * ny) */
     double *x, *y;                 /* n values each; NaN leaves a gap */
     double *err;                   /* points: standard error, or NULL */
-    double *lo, *hi;               /* band: edges */
+    double *lo, *hi;               /* band: edges; points: quartile bars (then err is unused) */
     double *z;                     /* heat map: z[k] at (x[k], y[k]), k = ix + nx * iy */
     size_t nx, ny;                 /* heat map: grid size, n = nx * ny */
     double level;                  /* heat map: contour level */

@@ -54,22 +54,29 @@ static const char *color(const slt_layer *l)
     return l->color < 0 ? "#555555" : palette[l->color % 10];
 }
 
+/* The columns of a layer's data: x y (lines), x y err or x y lo hi (points), x lo hi y (band),
+ * x y z in scan lines (heat map). */
 static void datablock(FILE *gp, size_t pi, size_t li, const slt_layer *l)
 {
     fprintf(gp, "$p%zul%zu << EOD\n", pi, li);
     for (size_t k = 0; k < l->n; k++) {
-        if (l->kind == SLT_LAYER_HEATMAP && k && k % l->nx == 0)
-            fputc('\n', gp);
-        put_num(gp, l->x[k]);
-        fputc(' ', gp);
-        put_num(gp, l->kind == SLT_LAYER_BAND ? l->lo[k] : l->y[k]);
-        if (l->err || l->hi || l->z)
-            fputc(' ', gp);
-        if (l->err || l->hi || l->z)
-            put_num(gp, l->err ? l->err[k] : l->hi ? l->hi[k] : l->z[k]);
-        if (l->kind == SLT_LAYER_BAND) {
-            fputc(' ', gp);
-            put_num(gp, l->y[k]);
+        double row[4] = {l->x[k], l->y[k], NAN, NAN};
+        int m = 2;
+        if (l->kind == SLT_LAYER_BAND)
+            row[1] = l->lo[k], row[2] = l->hi[k], row[3] = l->y[k], m = 4;
+        else if (l->kind == SLT_LAYER_POINTS && l->quartiles)
+            row[2] = l->lo[k], row[3] = l->hi[k], m = 4;
+        else if (l->kind == SLT_LAYER_POINTS)
+            row[2] = l->err[k], m = 3;
+        else if (l->kind == SLT_LAYER_HEATMAP) {
+            row[2] = l->z[k], m = 3;
+            if (k && k % l->nx == 0)
+                fputc('\n', gp);
+        }
+        for (int j = 0; j < m; j++) {
+            if (j)
+                fputc(' ', gp);
+            put_num(gp, row[j]);
         }
         fputc('\n', gp);
     }
@@ -117,8 +124,8 @@ static int plot_layer(FILE *gp, size_t pi, size_t li, const slt_layer *l, int se
     const char *c = color(l);
     switch (l->kind) {
     case SLT_LAYER_POINTS:
-        fprintf(gp, "$p%zul%zu using 1:2:3%s with yerrorbars pt %d ps 0.7 lc rgb '%s'", pi, li, axes,
-                ptypes[l->point % 6], c);
+        fprintf(gp, "$p%zul%zu using 1:2:3%s%s with yerrorbars pt %d ps 0.7 lc rgb '%s'", pi, li,
+                l->quartiles ? ":4" : "", axes, ptypes[l->point % 6], c);
         break;
     case SLT_LAYER_BAND:
         fprintf(gp, "$p%zul%zu using 1:2:3%s with filledcurves fs transparent solid 0.22 noborder lc rgb '%s' notitle, ",

@@ -154,14 +154,17 @@ static int theory_layer(const plot_ctx *x, slt_panel *pn, size_t c, int q, const
 }
 
 /* Simulation means of quantity q on one curve: points with standard-error bars, or a band of
- * +- one standard deviation over trials (SE * sqrt(trials)) with --band or a spread column. */
+ * +- one standard deviation over trials (SE * sqrt(trials)) with --band or a spread column; a
+ * quantity aggregated by its median: the median with bars from the lower to the upper quartile. */
 static int sim_layer(const plot_ctx *x, slt_panel *pn, size_t c, int q, const size_t *rows, size_t n, int titled,
                      char *err)
 {
-    int band = x->po->band || (x->sinfo[q] && x->sinfo[q]->kind == SLT_COL_SPREAD);
+    int quart = x->qq1[q] >= 0 && x->qq3[q] >= 0;
+    int band = !quart && (x->po->band || (x->sinfo[q] && x->sinfo[q]->kind == SLT_COL_SPREAD));
     slt_layer *l = slt_panel_add_layer(pn, band ? SLT_LAYER_BAND : SLT_LAYER_POINTS, n);
-    if (!l)
+    if (!l || (quart && (!(l->lo = malloc((n + 1) * sizeof(double))) || !(l->hi = malloc((n + 1) * sizeof(double))))))
         return OOM(err);
+    l->quartiles = quart;
     int xc = x->xi >= 0 ? x->pcol[x->xi] : x->xsim >= 0 ? x->xsim : x->xth;
     for (size_t k = 0; k < n; k++) {
         double se = x->qse[q] >= 0 ? slt_table_num(x->t, rows[k], x->qse[q]) : NAN;
@@ -169,15 +172,17 @@ static int sim_layer(const plot_ctx *x, slt_panel *pn, size_t c, int q, const si
         l->y[k] = slt_table_num(x->t, rows[k], x->qsim[q]);
         if (band) {
             double tr = x->trials >= 0 ? slt_table_num(x->t, rows[k], x->trials) : NAN;
-            double sd = se * sqrt(tr);
-            l->lo[k] = l->y[k] - sd;
-            l->hi[k] = l->y[k] + sd;
+            l->lo[k] = l->y[k] - se * sqrt(tr);
+            l->hi[k] = l->y[k] + se * sqrt(tr);
+        } else if (quart) {
+            l->lo[k] = slt_table_num(x->t, rows[k], x->qq1[q]);
+            l->hi[k] = slt_table_num(x->t, rows[k], x->qq3[q]);
         } else
             l->err[k] = se;
     }
     slt_ctx_style(x, c, q, l);
     if (!titled)
-        label(x, c, q, "", l->label);
+        label(x, c, q, quart ? " (median, quartiles)" : "", l->label);
     return SLT_OK;
 }
 
@@ -294,15 +299,18 @@ int slt_layers_refs(const plot_ctx *x, slt_panel *pn, size_t p, char *err)
         if (m)
             snprintf(l->label, sizeof l->label, "%s", hname);
     }
-    int points = 0, band = 0, xmarks = 0;
+    int points = 0, quart = 0, band = 0, xmarks = 0;
     for (size_t k = 0; k < pn->nlayers; k++) {
         slt_layer *a = &pn->layers[k];
-        points |= a->kind == SLT_LAYER_POINTS && !a->label[0];
+        points |= a->kind == SLT_LAYER_POINTS && !a->label[0] && !a->quartiles;
+        quart |= a->kind == SLT_LAYER_POINTS && !a->label[0] && a->quartiles;
         band |= a->kind == SLT_LAYER_BAND && !a->label[0];
         xmarks |= a->kind == SLT_LAYER_XMARK;
     }
     if (points)
         rc = key_entry(pn, SLT_LAYER_POINTS, 1, "simulation (mean ± SE)", err);
+    if (rc == SLT_OK && quart)
+        rc = key_entry(pn, SLT_LAYER_POINTS, 1, "simulation (median, bars from lower to upper quartile)", err);
     if (rc == SLT_OK && band)
         rc = key_entry(pn, SLT_LAYER_LINE, 1, "simulation (mean, shaded ± SD over trials)", err);
     if (rc == SLT_OK && xmarks)

@@ -218,6 +218,30 @@ static void test_panels(void)
     slt_table_free(&t);
 }
 
+/* A quantity aggregated by its median and quartiles (columns NAME_med, NAME_q1, NAME_q3). */
+static void test_quartiles(void)
+{
+    char path[256], err[SLT_ERRLEN] = "";
+    snprintf(path, sizeof path, "%s/quart.csv", dir);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "# sltsim 0.1.0, experiment synth\n# sweep: x=0:1:6\nx,exact,exact_med,exact_q1,exact_q3,trials\n");
+    for (int i = 0; i < 6; i++)
+        fprintf(f, "%g,%g,%g,%g,%g,9\n", 0.2 * i, 0.04 * i * i, 0.04 * i * i + 0.01, 0.04 * i * i - 0.05,
+                0.04 * i * i + 0.08);
+    fclose(f);
+    slt_plot_opts po = {.y = "exact"};
+    slt_figure fig;
+    slt_table t;
+    check_ok(build(path, &po, &fig, &t, err) == SLT_OK, "quartiles: model built (%s)", err);
+    const slt_layer *l = find_layer(&fig.panels[0], SLT_LAYER_POINTS, 0);
+    check_ok(l && l->quartiles && l->n == 6 && fabs(l->y[2] - 0.17) < 1e-12 && fabs(l->lo[2] - 0.11) < 1e-12 &&
+                 fabs(l->hi[2] - 0.24) < 1e-12,
+             "quartiles: the median with bars from q1 to q3");
+    render(&fig, "quartiles");
+    slt_figure_free(&fig);
+    slt_table_free(&t);
+}
+
 static void test_refusals(void)
 {
     char path[256], err[SLT_ERRLEN] = "";
@@ -266,6 +290,7 @@ int main(void)
     test_trajectory();
     test_heatmap();
     test_panels();
+    test_quartiles();
     if (getenv("SLTSIM_KEEP_FIGURES"))
         printf("# figures kept in %s\n", dir);
     else {
