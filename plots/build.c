@@ -128,8 +128,10 @@ static int find_axes(plot_ctx *x, char *err)
         return rc;
     x->xi = x->yi = x->xth = x->xsim = x->pi = x->order = -1;
     x->trials = slt_table_col(x->t, "trials");
-    if (po->panels)
-        x->pi = slt_param_index(e, po->panels);
+    if (po->panels && x->pcol[x->pi = slt_param_index(e, po->panels)] < 0) {
+        snprintf(err, SLT_ERRLEN, "--panels: %s is not a column of this table", po->panels);
+        return SLT_EUSAGE;
+    }
     if (po->heatmap) {
         x->xi = slt_param_index(e, po->x);
         x->yi = slt_param_index(e, po->y);
