@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PKGS="gcc make autoconf automake libtool pkg-config libgsl-dev libfftw3-dev libopenblas-dev \
 liblapacke-dev gnuplot-nox fonts-dejavu-core python3 python3-numpy python3-scipy \
-jupyter-nbconvert python3-nbclient python3-ipykernel"
+jupyter-nbconvert python3-nbclient python3-ipykernel clang libclang-rt-14-dev libomp-dev"
 
 missing=""
 for p in $PKGS; do
