@@ -106,6 +106,11 @@ const slt_experiment *slt_registry_find(const char *name);
 int slt_param_index(const slt_experiment *e, const char *name); /* -1 if absent */
 size_t slt_count(const char *const *list);                     /* length of a NULL-terminated list */
 
+/* Keep freed trial buffers (up to 32 MB a block) in the allocator for the next trial instead of
+ * returning them to the system: no page faults from per-trial allocations. Process-wide (glibc
+ * mallopt; nothing elsewhere); call it from an experiment's prepare, before threads start. */
+void slt_keep_trial_buffers(void);
+
 /* Memory available for simulation buffers, in bytes (physical memory, for size checks). */
 double slt_memory_budget(void);
 /* The memory refusal of an experiment's check: SLT_OK if `threads` trials of `bytes_per_trial`

@@ -27,6 +27,28 @@
     {"w0var", SLT_REAL, "0", 0, 100, 0, 0, NULL,                                                                     \
      "initial weight variance sw02 (student w(0) ~ N(0, sw02 I), independent of the teacher)"}
 #define AS_PARAM_N {"N", SLT_INT, "400", 2, 1e5, 0, 0, NULL, "simulation input dimension N"}
+/* The sampler's words, in the order of their values (as_sampler maps a value to SLT_GD_*). */
+static const char *const as_sampler_words[] = {"spectral", "literal", NULL};
+#define AS_PARAM_SAMPLER                                                                                             \
+    {"sampler", SLT_WORD, "spectral", 0, 0, 0, 0, as_sampler_words,                                                 \
+     "simulation sampler: spectral (eigenvalues and projections drawn directly) or literal (X drawn)"}
+
+/* The sampler of a parameter value, SLT_GD_SPECTRAL or SLT_GD_LITERAL. */
+static inline int as_sampler(double v) { return (int)v == 1 ? SLT_GD_LITERAL : SLT_GD_SPECTRAL; }
+
+/* What describe says of the two samplers (both experiments). */
+#define AS_SAMPLER_TEXT                                                                                              \
+    "Samplers (sampler=spectral, the default, or literal). literal draws X (P x N) and takes one symmetric\n"      \
+    "eigendecomposition (LAPACKE dsyevd, eigenvectors included) of the smaller Gram matrix per trial.\n"           \
+    "spectral draws only what the errors depend on, exactly in distribution: the eigenvalues of that Gram\n"       \
+    "matrix from the beta = 1 Laguerre bidiagonal model (Dumitriu-Edelman 2002: they are those of B'B, B\n"        \
+    "bidiagonal with chi-distributed entries; LAPACK dsterf, no eigenvectors, O(min(N, P)^2)), and the\n"          \
+    "projections of teacher, noise and initial weights on the eigenvectors as fresh standard normals. This is\n"   \
+    "exact because the teacher, the noise and w(0) are isotropic Gaussians independent of X: in any orthonormal\n" \
+    "basis chosen from X alone (the eigenvectors, completed by the null space) their coordinates are again\n"      \
+    "i.i.d. N(0, 1) and independent of the eigenvalues. Both samplers average to the same means; single\n"         \
+    "trials differ (different random numbers). No error reported here needs an eigenvector.\n"
+
 
 /* The number of training examples the simulation uses. */
 static inline long as_examples(double alpha, double N) { return lround(alpha * N); }
@@ -55,10 +77,10 @@ static inline int as_check_model(double alpha, double snr, double w0var, double 
     return SLT_OK;
 }
 
-/* The memory refusal of a simulation with N inputs, P examples and method SLT_GD_FLOW or SLT_GD_ITERATE. */
-static inline int as_check_memory(long N, long P, int method, int threads, char *err)
+/* The memory refusal of a simulation with N inputs, P examples, a sampler and method SLT_GD_*. */
+static inline int as_check_memory(int sampler, long N, long P, int method, int threads, char *err)
 {
-    return slt_memory_check(slt_gd_sim_bytes(N, P, method), threads, "N or alpha", err,
+    return slt_memory_check(slt_gd_sim_bytes_with(sampler, N, P, method), threads, "N or alpha", err,
                             "N: N = %ld with P = %ld needs", N, P);
 }
 

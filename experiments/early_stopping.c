@@ -11,18 +11,19 @@
 #include "sims/gd_sim.h"
 #include "theory/advani_saxe.h"
 
-enum { P_ALPHA, P_SNR, P_W0VAR, P_N, NPARAMS };
+enum { P_ALPHA, P_SNR, P_W0VAR, P_N, P_SAMPLER, NPARAMS };
 
 static const slt_param params[NPARAMS] = {
     AS_PARAM_ALPHA("0.1:4:40"),
     AS_PARAM_SNR,
     AS_PARAM_W0VAR,
     AS_PARAM_N,
+    AS_PARAM_SAMPLER,
 };
 
 static const char *const theory_cols[] = {"tstar", "test_tstar", "test_inf", "test_ridge", NULL};
 static const char *const sim_cols[] = {"test_tstar", "test_inf", "test_ridge", NULL};
-/* one eigendecomposition per (alpha, N) serves every snr and w0var */
+/* one spectrum per (alpha, N) serves every snr and w0var */
 static const char *const batch_params[] = {"snr", "w0var", NULL};
 
 static long examples(const double *par) { return as_examples(par[P_ALPHA], par[P_N]); }
@@ -113,7 +114,7 @@ static int check(const double *par, int simulate, int threads, char *err)
     if (as_check_model(par[P_ALPHA], par[P_SNR], par[P_W0VAR], par[P_N], err) != SLT_OK)
         return SLT_EUSAGE;
     if (simulate)
-        return as_check_memory((long)par[P_N], examples(par), SLT_GD_FLOW, threads, err);
+        return as_check_memory(as_sampler(par[P_SAMPLER]), (long)par[P_N], examples(par), SLT_GD_FLOW, threads, err);
     return SLT_OK;
 }
 
@@ -141,7 +142,7 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
         slt_gd_query r = {SLT_GD_WEIGHT_DECAY, m.sw2, m.se2, m.sw02, 0, slt_as_wd_opt(&m)};
         q[3 * k] = a, q[3 * k + 1] = c, q[3 * k + 2] = r;
     }
-    int rc = slt_gd_sim(N, P, SLT_GD_FLOW, 0, nq, q, rng, eg, et, err);
+    int rc = slt_gd_sim_with(as_sampler(p0[P_SAMPLER]), N, P, SLT_GD_FLOW, 0, nq, q, rng, eg, et, err);
     for (size_t k = 0; k < b->npoints && !rc; k++) {
         out[3 * k] = eg[3 * k];
         if (inf_ok)
@@ -168,8 +169,9 @@ const slt_experiment slt_exp_early_stopping = {
         "test_ridge: optimal weight decay w = (X'X + g I)^-1 X'y at g = se2/sw2 = 1/snr (ridge lambda = g/alpha\n"
         "in the ridge experiment's units), which does not depend on w0var; early stopping comes within a few\n"
         "percent of it, and neither has a peak at alpha = 1.\n"
-        "Simulation: exact test error per draw; one eigendecomposition (LAPACKE dsyevd) per trial and alpha\n"
-        "serves every snr and w0var, gradient flow evaluated in closed form at the theoretical tstar and at t = inf.\n"
+        "Simulation: exact test error per draw; one spectrum per trial and alpha serves every snr and w0var,\n"
+        "gradient flow evaluated in closed form at the theoretical tstar and at t = inf.\n"
+        AS_SAMPLER_TEXT
         "Not simulated: test_inf where |P - N| <= 3, whose mean (|P - N| <= 1) or variance is infinite (its\n"
         "fields stay empty there; the other columns are simulated). Near alpha = 1, test_inf has a heavy tail\n"
         "and an O(1/N) finite-size excess: the exact finite-N mean is se2 (1 + N/(P - N - 1)) for P >= N + 2.",

@@ -10,9 +10,9 @@
 #include "sims/gd_sim.h"
 #include "theory/advani_saxe.h"
 
-enum { P_ALPHA, P_SNR, P_W0VAR, P_T, P_N, P_ETA, NPARAMS };
+enum { P_ALPHA, P_SNR, P_W0VAR, P_T, P_N, P_ETA, P_SAMPLER, NPARAMS };
 
-/* Simulated GD runs the iteration step by step: more steps than this per trial is a mistake
+/* Literal GD runs the iteration step by step: more steps than this per trial is a mistake
  * (1e6 steps at N = 400, alpha = 2 take minutes per trial), not a useful run. */
 #define MAX_STEPS 1e6
 
@@ -25,6 +25,7 @@ static const slt_param params[NPARAMS] = {
     AS_PARAM_N,
     {"eta", SLT_REAL, "0", 0, INFINITY, 0, 1, NULL,
      "gradient-descent step; 0 = gradient flow, > 0 = discrete GD with k = round(t/eta) steps"},
+    AS_PARAM_SAMPLER,
 };
 
 static const char *const theory_cols[] = {"train", "test", "tstar", "noise", NULL};
@@ -32,6 +33,17 @@ static const char *const sim_cols[] = {"train", "test", NULL};
 static const char *const batch_params[] = {"t", NULL};
 
 static long examples(const double *par) { return as_examples(par[P_ALPHA], par[P_N]); }
+static int sampler(const double *par) { return as_sampler(par[P_SAMPLER]); }
+
+/* How w(t) is simulated: the flow in closed form; GD by the literal iteration on a literal draw, or
+ * (spectral sampler, no X) by its exact per-mode closed form (1 - eta l)^k, which the iteration
+ * matches to round-off on a shared draw (tests/test_gd_sim.c). */
+static int method(const double *par)
+{
+    if (!(par[P_ETA] > 0))
+        return SLT_GD_FLOW;
+    return sampler(par) == SLT_GD_LITERAL ? SLT_GD_ITERATE : SLT_GD_STEPS;
+}
 static slt_as_params model(const double *par) { return as_model(par[P_ALPHA], par[P_SNR], par[P_W0VAR]); }
 
 /* The time actually reached: GD stops at step k = round(t/eta), time k eta. */
@@ -84,16 +96,16 @@ static int check(const double *par, int simulate, int threads, char *err)
                      eta, par[P_ALPHA], simulate ? " plus its finite-N fluctuation" : "", bound);
             return SLT_EUSAGE;
         }
-        if (simulate && isfinite(par[P_T]) && par[P_T] / eta > MAX_STEPS) {
+        if (simulate && method(par) == SLT_GD_ITERATE && isfinite(par[P_T]) && par[P_T] / eta > MAX_STEPS) {
             snprintf(err, SLT_ERRLEN,
                      "t: t = %g at eta = %g needs %.3g gradient steps per trial; allowed with simulation: t/eta <= %g "
-                     "(or eta = 0, or --trials 0)",
+                     "(or eta = 0, sampler=spectral, or --trials 0)",
                      par[P_T], eta, par[P_T] / eta, MAX_STEPS);
             return SLT_EUSAGE;
         }
     }
     if (simulate)
-        return as_check_memory(N, P, eta > 0 ? SLT_GD_ITERATE : SLT_GD_FLOW, threads, err);
+        return as_check_memory(sampler(par), N, P, method(par), threads, err);
     return SLT_OK;
 }
 
@@ -113,9 +125,8 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
         q[k] = qk;
     }
     if (!rc) {
-        double eta = p0[P_ETA];
-        rc = slt_gd_sim((long)p0[P_N], examples(p0), eta > 0 ? SLT_GD_ITERATE : SLT_GD_FLOW, eta, b->npoints, q, rng,
-                        eg, et, err);
+        rc = slt_gd_sim_with(sampler(p0), (long)p0[P_N], examples(p0), method(p0), p0[P_ETA], b->npoints, q, rng, eg,
+                             et, err);
     }
     for (size_t k = 0; k < b->npoints && !rc; k++) {
         out[2 * k] = et[k];
@@ -142,11 +153,15 @@ const slt_experiment slt_exp_gd_dynamics = {
         "tstar: the optimal early-stopping time of gradient flow (first zero of dE_g/dt); noise: se2, the\n"
         "test error of the teacher itself (the floor). At alpha = 1 the test error grows like\n"
         "0.661 se2 sqrt(t) without bound (inf at t = inf).\n"
-        "Simulation: exact errors per draw, no test set. Flow: one symmetric eigendecomposition (LAPACKE dsyevd)\n"
-        "of the smaller Gram matrix per trial serves every t; GD: the literal iteration, one run per trial serving\n"
-        "every t. Finite-N effects are O(1/N), except at alpha = 1 for t comparable to N^2.\n"
+        "Simulation: exact errors per draw, no test set; one spectrum per trial serves every t. Flow: closed form\n"
+        "per eigenmode. GD with sampler=literal: the literal iteration on the drawn X, one run per trial serving\n"
+        "every t; with sampler=spectral: its closed form (1 - eta l)^k per eigenmode, which gives the same errors\n"
+        "(the iteration is linear and acts on each eigenmode alone, and the isotropic w(0) has no preferred\n"
+        "direction, so GD needs eigenvalues and projections only, never an eigenvector).\n"
+        AS_SAMPLER_TEXT
+        "Finite-N effects are O(1/N), except at alpha = 1 for t comparable to N^2.\n"
         "eta must be below 2/l_max, l_max = (1 + sqrt(alpha))^2 (with simulation: plus 6 Tracy-Widom widths of\n"
-        "the finite-N edge), and t/eta at most 1e6 steps when simulating.\n"
+        "the finite-N edge), and t/eta at most 1e6 steps when simulating with sampler=literal.\n"
         "Points not simulated: t = inf with eta > 0 (GD cannot iterate for ever), and t = inf with\n"
         "|P - N| <= 3, where the error has an infinite mean (|P - N| <= 1) or variance; their fields are empty.",
     .references = "M. S. Advani, A. M. Saxe, High-dimensional dynamics of generalization error in neural networks, "

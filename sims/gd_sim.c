@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cblas.h>
+#include <gsl/gsl_randist.h>
 #include <lapacke.h>
 
 #include "engine/rng.h"
@@ -30,6 +31,13 @@ double slt_gd_eta_max(double alpha, long N)
         return 2 / lp;
     double tw = (1 + s) * cbrt(1 + 1 / s) * pow((double)N, -2.0 / 3.0);
     return 2 / (lp + 6 * tw);
+}
+
+double slt_gd_sim_bytes_with(int sampler, long N, long P, int method)
+{
+    if (sampler == SLT_GD_SPECTRAL) /* a, b, c and the O(min(N, P)) spectral summary */
+        return 8.0 * (20 * ((double)N + (double)P));
+    return slt_gd_sim_bytes(N, P, method);
 }
 
 double slt_gd_sim_bytes(long N, long P, int method)
@@ -59,12 +67,12 @@ static void draw_free(draw_t *d)
     free(d->l); free(d->sl); free(d->A); free(d->C); free(d->q); free(d->live);
 }
 
-static int draw_alloc(draw_t *d, long N, long P, int eigen)
+static int draw_alloc(draw_t *d, long N, long P, int eigen, int with_x)
 {
     memset(d, 0, sizeof *d);
     d->N = N, d->P = P, d->m = N < P ? N : P;
     long m = d->m;
-    d->X = malloc((size_t)P * N * sizeof(double));
+    d->X = with_x ? malloc((size_t)P * N * sizeof(double)) : NULL;
     d->a = malloc(N * sizeof(double));
     d->b = malloc(P * sizeof(double));
     d->c = malloc(N * sizeof(double));
@@ -76,7 +84,7 @@ static int draw_alloc(draw_t *d, long N, long P, int eigen)
         d->q = malloc(m * sizeof(double));
         d->live = malloc(m);
     }
-    if (!d->X || !d->a || !d->b || !d->c ||
+    if ((with_x && !d->X) || !d->a || !d->b || !d->c ||
         (eigen && (!d->l || !d->sl || !d->A || !d->C || !d->q || !d->live))) {
         draw_free(d);
         return 1;
@@ -165,6 +173,30 @@ static int spectrum(draw_t *d, char *err)
 done:
     free(M); free(u); free(w);
     return rc;
+}
+
+/* Eigenvalues l (m, ascending) of W / N, W = G'G real Wishart with G n x m standard normal
+ * (n >= m): those of B'B with B upper bidiagonal, B_ii = chi_{n-i}, B_{i,i+1} = chi_{m-1-i}
+ * (Dumitriu, Edelman, "Matrix models for beta ensembles", 2002, arXiv:math-ph/0206043, beta = 1).
+ * B'B is tridiagonal: diagonal B_ii^2 + B_{i-1,i}^2, off-diagonal B_ii B_{i,i+1}. dsterf (root-free
+ * QL/QR, no eigenvectors) takes O(m^2); its absolute error eps l_max is that of dsyevd on the
+ * Gram matrix. Draws 2m - 1 chi-squared variates from rng, diagonal first. e: m scratch doubles. */
+static int laguerre(long n, long m, double scale, gsl_rng *rng, double *l, double *e)
+{
+    for (long i = 0; i < m; i++)
+        l[i] = gsl_ran_chisq(rng, (double)(n - i));
+    for (long i = 0; i + 1 < m; i++)
+        e[i] = gsl_ran_chisq(rng, (double)(m - 1 - i));
+    for (long i = m - 2; i >= 0; i--) { /* descending: l[i] is still B_ii^2 here */
+        double off = sqrt(l[i] * e[i]);
+        l[i + 1] += e[i];
+        e[i] = off;
+    }
+    if (LAPACKE_dsterf((lapack_int)m, l, e))
+        return 1;
+    for (long i = 0; i < m; i++)
+        l[i] *= scale;
+    return 0;
 }
 
 /* Decay of mode l after time t: D and (1 - D)/l (linear.md 4.2). Flow: D = e^{-l t}; steps:
@@ -327,12 +359,53 @@ out:
     return rc;
 }
 
-int slt_gd_sim(long N, long P, int method, double eta, size_t nq, const slt_gd_query *q, gsl_rng *rng,
-               double *eg, double *et, char *err)
+/* The spectral draw (SLT_GD_SPECTRAL): the eigenvalues from laguerre(), then a, b, c drawn as in
+ * the literal draw and read in the eigenbasis: A = a[0, m), C = c[0, m) (row space of X),
+ * q = b[0, m) (its column space); the rest of a and c spans the null space of X (N > P), the rest
+ * of b the noise no w can fit (P > N). A mode at or below the frozen cut (never seen: the smallest
+ * eigenvalue is ~1/N^2) is moved to those sums, as the literal path does. */
+static int spectral(draw_t *d, gsl_rng *rng, char *err)
+{
+    long N = d->N, P = d->P, m = d->m;
+    if (laguerre(N > P ? N : P, m, 1 / (double)N, rng, d->l, d->sl)) {
+        snprintf(err, SLT_ERRLEN, "dsterf did not converge (N = %ld, P = %ld)", N, P);
+        return 1;
+    }
+    slt_rng_normals(rng, d->a, N, 1.0);
+    slt_rng_normals(rng, d->b, P, 1.0);
+    slt_rng_normals(rng, d->c, N, 1.0);
+    double cut = GD_FROZEN * d->l[m - 1], bp = 0;
+    long rank = 0;
+    d->aa = d->cc = d->ac = 0;
+    for (long j = 0; j < m; j++) {
+        d->live[j] = d->l[j] > cut;
+        rank += d->live[j];
+        d->sl[j] = d->live[j] ? sqrt(d->l[j]) : 0;
+        d->A[j] = d->a[j], d->C[j] = d->c[j], d->q[j] = d->b[j];
+        if (!d->live[j]) {
+            d->aa += d->A[j] * d->A[j], d->cc += d->C[j] * d->C[j], d->ac += d->A[j] * d->C[j];
+            bp += d->q[j] * d->q[j];
+            d->A[j] = d->C[j] = d->q[j] = 0;
+        }
+    }
+    for (long j = m; j < N; j++)
+        d->aa += d->a[j] * d->a[j], d->cc += d->c[j] * d->c[j], d->ac += d->a[j] * d->c[j];
+    for (long i = m; i < P; i++)
+        bp += d->b[i] * d->b[i];
+    d->bperp = rank == P ? 0.0 : bp;
+    return 0;
+}
+
+static int bad_args(int sampler, long N, long P, int method, double eta, size_t nq, const slt_gd_query *q, char *err)
 {
     if (N < 1 || P < 1 || (method != SLT_GD_FLOW && method != SLT_GD_ITERATE && method != SLT_GD_STEPS) ||
-        (method != SLT_GD_FLOW && !(eta > 0 && isfinite(eta)))) {
+        (method != SLT_GD_FLOW && !(eta > 0 && isfinite(eta))) ||
+        (sampler != SLT_GD_LITERAL && sampler != SLT_GD_SPECTRAL)) {
         snprintf(err, SLT_ERRLEN, "slt_gd_sim: bad arguments (N = %ld, P = %ld, eta = %g)", N, P, eta);
+        return 1;
+    }
+    if (sampler == SLT_GD_SPECTRAL && method == SLT_GD_ITERATE) {
+        snprintf(err, SLT_ERRLEN, "slt_gd_sim: the spectral sampler has no X to iterate on (use SLT_GD_STEPS)");
         return 1;
     }
     for (size_t k = 0; k < nq; k++) {
@@ -347,23 +420,65 @@ int slt_gd_sim(long N, long P, int method, double eta, size_t nq, const slt_gd_q
             return 1;
         }
     }
+    return 0;
+}
+
+int slt_gd_sim_with(int sampler, long N, long P, int method, double eta, size_t nq, const slt_gd_query *q,
+                    gsl_rng *rng, double *eg, double *et, char *err)
+{
+    if (bad_args(sampler, N, P, method, eta, nq, q, err))
+        return 1;
     draw_t d;
-    int eigen = method != SLT_GD_ITERATE;
-    if (draw_alloc(&d, N, P, eigen)) {
+    int eigen = method != SLT_GD_ITERATE, literal = sampler == SLT_GD_LITERAL;
+    if (draw_alloc(&d, N, P, eigen, literal)) {
         snprintf(err, SLT_ERRLEN, "out of memory for N = %ld, P = %ld", N, P);
         return 1;
     }
-    slt_rng_normals(rng, d.X, (size_t)P * N, 1 / sqrt((double)N));
-    slt_rng_normals(rng, d.a, N, 1.0);
-    slt_rng_normals(rng, d.b, P, 1.0);
-    slt_rng_normals(rng, d.c, N, 1.0);
     int rc = 0;
-    if (eigen) {
-        rc = spectrum(&d, err);
+    if (literal) {
+        slt_rng_normals(rng, d.X, (size_t)P * N, 1 / sqrt((double)N));
+        slt_rng_normals(rng, d.a, N, 1.0);
+        slt_rng_normals(rng, d.b, P, 1.0);
+        slt_rng_normals(rng, d.c, N, 1.0);
+        if (eigen)
+            rc = spectrum(&d, err);
+    } else
+        rc = spectral(&d, rng, err);
+    if (eigen)
         for (size_t k = 0; k < nq && !rc; k++)
             query(&d, method, eta, &q[k], &eg[k], &et[k]);
-    } else
+    if (!eigen)
         rc = iterate(&d, eta, nq, q, eg, et, err);
     draw_free(&d);
+    return rc;
+}
+
+int slt_gd_sim(long N, long P, int method, double eta, size_t nq, const slt_gd_query *q, gsl_rng *rng,
+               double *eg, double *et, char *err)
+{
+    return slt_gd_sim_with(SLT_GD_LITERAL, N, P, method, eta, nq, q, rng, eg, et, err);
+}
+
+int slt_gd_spectrum(int sampler, long N, long P, gsl_rng *rng, double *l, char *err)
+{
+    long m = N < P ? N : P;
+    int literal = sampler == SLT_GD_LITERAL, rc = 0;
+    double *X = literal ? malloc((size_t)P * N * sizeof(double)) : NULL;
+    double *M = malloc((literal ? (size_t)m * m : (size_t)m) * sizeof(double));
+    if ((literal && !X) || !M) {
+        free(X), free(M);
+        snprintf(err, SLT_ERRLEN, "out of memory for N = %ld, P = %ld", N, P);
+        return 1;
+    }
+    if (literal) {
+        slt_rng_normals(rng, X, (size_t)P * N, 1 / sqrt((double)N));
+        cblas_dsyrk(CblasRowMajor, CblasUpper, P >= N ? CblasTrans : CblasNoTrans, m, P >= N ? P : N, 1.0, X, N,
+                    0.0, M, m);
+        rc = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'U', m, M, m, l) != 0;
+    } else
+        rc = laguerre(N > P ? N : P, m, 1 / (double)N, rng, l, M);
+    if (rc)
+        snprintf(err, SLT_ERRLEN, "eigenvalues did not converge (N = %ld, P = %ld)", N, P);
+    free(X), free(M);
     return rc;
 }

@@ -14,6 +14,15 @@ enum {
     SLT_GD_STEPS    /* discrete GD in closed form per eigenmode, D = (1 - eta l)^k (a check of ITERATE) */
 };
 
+/* How the draw is made. LITERAL draws X and eigendecomposes its Gram matrix (eigenvectors
+ * included). SPECTRAL draws only what the errors depend on: the eigenvalues of the smaller Gram
+ * matrix, from the beta = 1 Laguerre bidiagonal model (Dumitriu, Edelman 2002), and the
+ * projections of teacher, noise and initialisation on its eigenvectors as fresh standard normals.
+ * Exact in distribution: a, b, c are isotropic and independent of X, so in the eigenbases of X'X
+ * and X X' (completed to orthonormal bases) they are again i.i.d. N(0, 1) and independent of the
+ * spectrum. No eigenvector, no O(N P min(N, P)) work: O(min(N, P)^2) per draw (LAPACK dsterf). */
+enum { SLT_GD_LITERAL, SLT_GD_SPECTRAL };
+
 /* What to measure on the draw. Every query of one call sees the same X and the same unit-variance
  * directions of teacher, noise and initialisation; only their scales differ (common random
  * numbers: one eigendecomposition serves every time, SNR and initial variance). */
@@ -37,8 +46,22 @@ typedef struct {
 int slt_gd_sim(long N, long P, int method, double eta, size_t nq, const slt_gd_query *q, gsl_rng *rng,
                double *eg, double *et, char *err);
 
+/* slt_gd_sim with a choice of sampler. SPECTRAL serves FLOW and STEPS (STEPS gives the errors of
+ * literal GD exactly: the iteration acts on each eigenmode as (1 - eta l)^k, and the isotropic
+ * initialisation has no preferred direction), not ITERATE, which needs X. Its draw takes from rng
+ * the 2 min(N, P) - 1 chi-squared variates of the bidiagonal, then a (N), b (P), c (N): the first
+ * min(N, P) of each are the projections on the eigenvectors, the rest their orthogonal complement. */
+int slt_gd_sim_with(int sampler, long N, long P, int method, double eta, size_t nq, const slt_gd_query *q,
+                    gsl_rng *rng, double *eg, double *et, char *err);
+
+/* The min(N, P) eigenvalues, ascending, of the smaller Gram matrix (X'X or X X') of one draw of X
+ * (P x N, N(0, 1/N) entries) by either sampler (for tests of the samplers against each other). */
+int slt_gd_spectrum(int sampler, long N, long P, gsl_rng *rng, double *l, char *err);
+
 /* Bytes one call needs (for the memory check). */
 double slt_gd_sim_bytes(long N, long P, int method);
+/* The same for a sampler: SPECTRAL needs O(N + P), not the P x N matrix. */
+double slt_gd_sim_bytes_with(int sampler, long N, long P, int method);
 
 /* Largest stable GD step for a simulation at (alpha, N): 2 / (l_+ + 6 s N^{-2/3}), where l_+ =
  * (1 + sqrt(alpha))^2 and s = (1 + sqrt(alpha)) (1 + 1/sqrt(alpha))^{1/3} is the Tracy-Widom

@@ -52,43 +52,52 @@ typedef struct {
 /* The Gram matrices are filled row-major upper, which is the same memory as column-major lower:
  * LAPACK is called column-major on 'L', so that LAPACKE neither transposes nor copies. */
 
-/* x = A^{-1} v (A + c I when eigen, else the Cholesky factor of A + c I). */
+/* V = A^{-1} V for the two columns of V (m x 2, column-major): A + c I when eigen, else the Cholesky
+ * factor of A + c I. One dpotrs with two right-hand sides packs the factor once, not per column. */
 static int gram_solve(const gram_t *g, double c, double *v, double *tmp)
 {
     long m = g->n < g->p ? g->n : g->p;
     if (!g->eigen)
-        return LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'L', m, 1, g->A, m, v, m);
-    /* A = Q diag(e) Q^T; read row-major, row i of A is eigenvector i */
-    cblas_dgemv(CblasRowMajor, CblasNoTrans, m, m, 1.0, g->A, m, v, 1, 0.0, tmp, 1);
+        return LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'L', m, 2, g->A, m, v, m);
+    /* A = Q diag(e) Q^T, column-major: column i of A is eigenvector i */
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, m, 2, m, 1.0, g->A, m, v, m, 0.0, tmp, m);
     double emax = g->evals[m - 1], cut = emax * (double)m * 2.2e-16;
     for (long i = 0; i < m; i++) {
         double e = g->evals[i] + c;
         /* lambda = 0: the pseudo-inverse (min-norm limit) drops null directions */
-        tmp[i] = (c == 0 && g->evals[i] <= cut) ? 0 : tmp[i] / e;
+        int drop = c == 0 && g->evals[i] <= cut;
+        tmp[i] = drop ? 0 : tmp[i] / e;
+        tmp[m + i] = drop ? 0 : tmp[m + i] / e;
     }
-    cblas_dgemv(CblasRowMajor, CblasTrans, m, m, 1.0, g->A, m, tmp, 1, 0.0, v, 1);
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, m, 2, m, 1.0, g->A, m, tmp, m, 0.0, v, m);
     return 0;
 }
 
-/* beta_hat for right-hand side `rhs` (u = X beta or the noise vector) at ridge c = n lambda:
- * p > n: X^T (X X^T + c)^{-1} rhs;  p <= n: (X^T X + c)^{-1} X^T rhs. Result in bh (p). */
-static int estimate(const gram_t *g, double c, const double *rhs, double *bh, double *t1, double *t2)
+/* beta_hat for both right-hand sides u = X beta and the noise eps at ridge c = n lambda, into
+ * bh (p x 2, column-major: the estimate from u, then from eps):
+ * p > n: X^T (X X^T + c)^{-1} [u eps];  p <= n: (X^T X + c)^{-1} X^T [u eps]. One two-column
+ * dgemm and one solve instead of two of each. t1: 2n, t2: 2 min(n, p). */
+static int estimate(const gram_t *g, double c, const double *u, const double *eps, double *bh, double *t1,
+                    double *t2)
 {
     long n = g->n, p = g->p;
     if (p > n) {
-        memcpy(t1, rhs, n * sizeof(double));
+        memcpy(t1, u, n * sizeof(double));
+        memcpy(t1 + n, eps, n * sizeof(double));
         if (gram_solve(g, c, t1, t2))
             return 1;
-        cblas_dgemv(CblasRowMajor, CblasTrans, n, p, 1.0, g->Z, g->ldz, t1, 1, 0.0, bh, 1);
-        for (long j = 0; j < p; j++)
-            bh[j] *= g->sq[j];
+        /* Z is row-major n x ldz, i.e. column-major Z^T: its first p rows times t1 */
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, p, 2, n, 1.0, g->Z, g->ldz, t1, n, 0.0, bh, p);
     } else {
-        cblas_dgemv(CblasRowMajor, CblasTrans, n, p, 1.0, g->Z, g->ldz, rhs, 1, 0.0, bh, 1);
+        memcpy(t1, u, n * sizeof(double));
+        memcpy(t1 + n, eps, n * sizeof(double));
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, p, 2, n, 1.0, g->Z, g->ldz, t1, n, 0.0, bh, p);
         for (long j = 0; j < p; j++)
-            bh[j] *= g->sq[j];
-        if (gram_solve(g, c, bh, t2))
-            return 1;
+            bh[j] *= g->sq[j], bh[p + j] *= g->sq[j];
+        return gram_solve(g, c, bh, t2);
     }
+    for (long j = 0; j < p; j++)
+        bh[j] *= g->sq[j], bh[p + j] *= g->sq[j];
     return 0;
 }
 
@@ -116,11 +125,11 @@ int slt_ridge_sim(const slt_ridge_design *d, size_t npts, const long *p, const d
     double *s = malloc(pmax * sizeof(double)), *sq = malloc(pmax * sizeof(double));
     unsigned char *in = malloc(pmax);
     double *eps = malloc(n * sizeof(double)), *u = malloc(n * sizeof(double));
-    double *bb = malloc(pmax * sizeof(double)), *bv = malloc(pmax * sizeof(double));
-    double *t1 = malloc((pmax + n) * sizeof(double)), *t2 = malloc((pmax + n) * sizeof(double));
+    double *bh = malloc(2 * pmax * sizeof(double));
+    double *t1 = malloc(2 * (pmax + n) * sizeof(double)), *t2 = malloc(2 * (pmax + n) * sizeof(double));
     int rc = 0;
     if (!ps || !Z || !Cn || !Gi || !A || (d->cov != SLT_COV_ISO && !Xs) || !ev || !gdir || !beta || !s || !sq ||
-        !in || !eps || !u || !bb || !bv || !t1 || !t2) {
+        !in || !eps || !u || !bh || !t1 || !t2) {
         snprintf(err, SLT_ERRLEN, "out of memory for n = %ld, p = %ld", n, pmax);
         rc = 1;
         goto done;
@@ -191,12 +200,12 @@ int slt_ridge_sim(const slt_ridge_design *d, size_t npts, const long *p, const d
                 }
                 c = 0; /* already added */
             }
-            if (estimate(&g, c, u, bb, t1, t2) || estimate(&g, c, eps, bv, t1, t2)) {
+            if (estimate(&g, c, u, eps, bh, t1, t2)) {
                 snprintf(err, SLT_ERRLEN, "solve failed (n = %ld, p = %ld)", n, pp);
                 rc = 1;
                 break;
             }
-            double risk = 0, bias = 0, var = 0;
+            double risk = 0, bias = 0, var = 0, *bb = bh, *bv = bh + pp;
             for (long j = 0; j < pp; j++) {
                 double db = bb[j] - beta[j];
                 bias += s[j] * db * db;
@@ -210,6 +219,6 @@ int slt_ridge_sim(const slt_ridge_design *d, size_t npts, const long *p, const d
     }
 done:
     free(ps); free(Z); free(Cn); free(Gi); free(A); free(Xs); free(ev); free(gdir); free(beta);
-    free(s); free(sq); free(in); free(eps); free(u); free(bb); free(bv); free(t1); free(t2);
+    free(s); free(sq); free(in); free(eps); free(u); free(bh); free(t1); free(t2);
     return rc;
 }

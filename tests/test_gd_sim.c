@@ -140,8 +140,10 @@ static double th_et(double alpha, double sw02, double eta, double t)
     return slt_as_errors(&p, eta, t, NULL, &et) ? NAN : et;
 }
 
-/* 2. flow simulation vs theory at one alpha */
-static void flow_vs_theory(double alpha, unsigned seed)
+static const char *sampler_name(int sampler) { return sampler == SLT_GD_SPECTRAL ? "spectral" : "literal"; }
+
+/* 2. flow simulation vs theory at one alpha, by either sampler (the same checks for both) */
+static void flow_vs_theory(double alpha, unsigned seed, int sampler)
 {
     const long N = 200, P = lround(alpha * N);
     const int T = 200;
@@ -164,7 +166,7 @@ static void flow_vs_theory(double alpha, unsigned seed)
     for (int k = 0; k < T; k++) {
         double eg[NQ], et[NQ];
         slt_rng_reseed(r, seed, 0, (uint64_t)k);
-        if (slt_gd_sim(N, P, SLT_GD_FLOW, 0, NQ, q, r, eg, et, err)) {
+        if (slt_gd_sim_with(sampler, N, P, SLT_GD_FLOW, 0, NQ, q, r, eg, et, err)) {
             check_ok(0, "slt_gd_sim: %s", err);
             break;
         }
@@ -179,14 +181,14 @@ static void flow_vs_theory(double alpha, unsigned seed)
     gsl_rng_free(r);
     char what[160];
     for (int i = 0; i < NT; i++) {
-        snprintf(what, sizeof what, "flow alpha=%g w0var=0.5 t=%g: E_g", alpha, ts[i]);
+        snprintf(what, sizeof what, "%s: flow alpha=%g w0var=0.5 t=%g: E_g", sampler_name(sampler), alpha, ts[i]);
         check_se(acc_mean(&g[i]), acc_se(&g[i]), th_eg(alpha, 0.5, 0, ts[i]), 3.5, what);
         if (alpha > 1 || ts[i] <= 2) {
-            snprintf(what, sizeof what, "flow alpha=%g w0var=0.5 t=%g: E_t", alpha, ts[i]);
+            snprintf(what, sizeof what, "%s: flow alpha=%g w0var=0.5 t=%g: E_t", sampler_name(sampler), alpha, ts[i]);
             check_se(acc_mean(&e[i]), acc_se(&e[i]), th_et(alpha, 0.5, 0, ts[i]), 3.5, what);
         }
     }
-    snprintf(what, sizeof what, "flow alpha=%g w0var=0 t=2: E_g", alpha);
+    snprintf(what, sizeof what, "%s: flow alpha=%g w0var=0 t=2: E_g", sampler_name(sampler), alpha);
     check_se(acc_mean(&g[NT]), acc_se(&g[NT]), th_eg(alpha, 0, 0, 2), 3.5, what);
     /* t = inf against the exact finite-N means of linear.md 4.4 */
     for (int j = 0; j < 2 && P != N; j++) {
@@ -195,22 +197,22 @@ static void flow_vs_theory(double alpha, unsigned seed)
             want = SE2 * (1 + (double)N / (P - N - 1));
         else
             want = S * (1 - (double)P / N) + SE2 * (1 + (double)P / (N - P - 1));
-        snprintf(what, sizeof what, "flow alpha=%g w0var=%g t=inf: E_g vs exact finite-N mean", alpha, j ? 0.5 : 0.0);
+        snprintf(what, sizeof what, "%s: flow alpha=%g w0var=%g t=inf: E_g vs exact finite-N mean", sampler_name(sampler), alpha, j ? 0.5 : 0.0);
         check_se(acc_mean(&g[NT + 1 + j]), acc_se(&g[NT + 1 + j]), want, 3, what);
     }
     /* optimal weight decay g = se2/sw2 = 1/SNR (linear.md 4.5) */
     slt_as_params p = {alpha, SW2, SE2, 0};
     double ewd;
     slt_as_weight_decay(&p, SE2 / SW2, &ewd);
-    snprintf(what, sizeof what, "weight decay alpha=%g g=1/SNR: E_g", alpha);
+    snprintf(what, sizeof what, "%s: weight decay alpha=%g g=1/SNR: E_g", sampler_name(sampler), alpha);
     check_se(acc_mean(&g[NT + 3]), acc_se(&g[NT + 3]), ewd, 3.5, what);
     /* MP normalisation: E dE_g/dt(0) = -2 S tr(X'X)/N = -2 S alpha (first moment); E dE_t/dt(0) =
      * -(2/P) E[r'X X'r] = -2 (se2 + S (1 + alpha + 1/N)) with E tr (X'X)^2 / N = alpha (1 + alpha + 1/N)
      * exactly (Wishart second moment). Finite difference h = 1e-7: O(h) error, far below the SE. */
     double S = SW2 + 0.5;
-    snprintf(what, sizeof what, "alpha=%g: mean dE_g/dt at t = 0 = -2 S alpha (MP first moment)", alpha);
+    snprintf(what, sizeof what, "%s: alpha=%g: mean dE_g/dt at t = 0 = -2 S alpha (MP first moment)", sampler_name(sampler), alpha);
     check_se(acc_mean(&sg), acc_se(&sg), -2 * S * (double)P / N, 3, what);
-    snprintf(what, sizeof what, "alpha=%g: mean dE_t/dt at t = 0 = -2 (se2 + S (1 + alpha + 1/N)) (second moment)",
+    snprintf(what, sizeof what, "%s: alpha=%g: mean dE_t/dt at t = 0 = -2 (se2 + S (1 + alpha + 1/N)) (second moment)", sampler_name(sampler),
              alpha);
     check_se(acc_mean(&se), acc_se(&se), -2 * (SE2 + S * (1 + (double)P / N + 1.0 / N)), 3, what);
 }
@@ -222,7 +224,7 @@ static void flow_vs_theory(double alpha, unsigned seed)
  * E_t checks share one draw of the noise, whose unfittable part sets E_t: at this seed they sit
  * together near z = 3 (one 3-SE event, not a bias: the same seed at 1000 trials gives |z| < 1, and
  * seeds 22-26 at 200 trials |z| < 1.8). */
-static void gd_vs_theory(void)
+static void gd_vs_theory(int sampler)
 {
     const long N = 200, P = 400;
     const int T = 200;
@@ -240,12 +242,14 @@ static void gd_vs_theory(void)
     for (int k = 0; k < T; k++) {
         double eg[3], et[3], egf, etf;
         slt_rng_reseed(r, 21, 0, (uint64_t)k);
-        if (slt_gd_sim(N, P, SLT_GD_ITERATE, eta, 3, q, r, eg, et, err)) {
+        /* literal: the iteration itself; spectral (no X): its per-mode closed form */
+        int gd = sampler == SLT_GD_LITERAL ? SLT_GD_ITERATE : SLT_GD_STEPS;
+        if (slt_gd_sim_with(sampler, N, P, gd, eta, 3, q, r, eg, et, err)) {
             check_ok(0, "slt_gd_sim: %s", err);
             break;
         }
         slt_rng_reseed(r, 21, 0, (uint64_t)k);
-        if (slt_gd_sim(N, P, SLT_GD_FLOW, 0, 1, q, r, &egf, &etf, err)) {
+        if (slt_gd_sim_with(sampler, N, P, SLT_GD_FLOW, 0, 1, q, r, &egf, &etf, err)) {
             check_ok(0, "slt_gd_sim: %s", err);
             break;
         }
@@ -261,16 +265,18 @@ static void gd_vs_theory(void)
     for (int i = 0; i < 3; i++) {
         double eg, et;
         slt_as_errors(&p, eta, ks[i] * eta, &eg, &et);
-        snprintf(what, sizeof what, "GD alpha=2 eta=0.1 k=%g: E_g vs discrete theory", ks[i]);
+        snprintf(what, sizeof what, "%s: GD alpha=2 eta=0.1 k=%g: E_g vs discrete theory", sampler_name(sampler), ks[i]);
         check_se(acc_mean(&g[i]), acc_se(&g[i]), eg, 3.5, what);
-        snprintf(what, sizeof what, "GD alpha=2 eta=0.1 k=%g: E_t vs discrete theory", ks[i]);
+        snprintf(what, sizeof what, "%s: GD alpha=2 eta=0.1 k=%g: E_t vs discrete theory", sampler_name(sampler), ks[i]);
         check_se(acc_mean(&e[i]), acc_se(&e[i]), et, 3.5, what);
     }
     check_rel(th_eg(2, 0, 0.1, 0.5) * 1.25, 0.5453215, 1e-6, "discrete theory at k = 5 (0.8/0.2 scaled by 1.25)");
     double gap = 0.5453215 - 0.5579321;
-    check_se(acc_mean(&d), acc_se(&d), gap, 3.5, "paired GD(k=5) - flow(t=0.5) on the same draws vs theory -0.0126106");
-    check_ok(acc_mean(&d) / acc_se(&d) < -10, "the discrete-continuous gap is resolved (z from 0: %.1f < -10)",
-             acc_mean(&d) / acc_se(&d));
+    snprintf(what, sizeof what, "%s: paired GD(k=5) - flow(t=0.5) on the same draws vs theory -0.0126106",
+             sampler_name(sampler));
+    check_se(acc_mean(&d), acc_se(&d), gap, 3.5, what);
+    check_ok(acc_mean(&d) / acc_se(&d) < -10, "%s: the discrete-continuous gap is resolved (z from 0: %.1f < -10)",
+             sampler_name(sampler), acc_mean(&d) / acc_se(&d));
 }
 
 /* 3. experiments */
@@ -433,6 +439,180 @@ static void experiments(void)
     check_ok(gd->skip_sim(p), "gd-dynamics t=inf with eta > 0: not simulated");
 }
 
+/* 4. The spectral sampler against the literal one. */
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* Eigenvalues of T draws (N, P) pooled and sorted, with their sum and sum of squares per draw. */
+static double *pooled(int sampler, long N, long P, int T, unsigned seed, acc_t *s1, acc_t *s2)
+{
+    long m = N < P ? N : P;
+    double *l = malloc((size_t)T * m * sizeof(double));
+    char err[SLT_ERRLEN];
+    gsl_rng *r = slt_rng_alloc(seed, 0, 0);
+    for (int k = 0; k < T && l; k++) {
+        slt_rng_reseed(r, seed, 0, (uint64_t)k);
+        double *x = l + (size_t)k * m, a = 0, b = 0;
+        if (slt_gd_spectrum(sampler, N, P, r, x, err))
+            check_ok(0, "slt_gd_spectrum: %s", err);
+        for (long j = 0; j < m; j++)
+            a += x[j], b += x[j] * x[j];
+        acc_add(s1, a);
+        acc_add(s2, b);
+    }
+    gsl_rng_free(r);
+    if (l)
+        qsort(l, (size_t)T * m, sizeof(double), cmp_double);
+    return l;
+}
+
+/* Two-sample Kolmogorov-Smirnov statistic sup |F1 - F2| of sorted samples. */
+static double ks_stat(const double *x, size_t n1, const double *y, size_t n2)
+{
+    size_t i = 0, j = 0;
+    double d = 0;
+    while (i < n1 && j < n2) {
+        double v = x[i] <= y[j] ? x[i] : y[j];
+        while (i < n1 && x[i] == v)
+            i++;
+        while (j < n2 && y[j] == v)
+            j++;
+        d = fmax(d, fabs((double)i / n1 - (double)j / n2));
+    }
+    return d;
+}
+
+/* KS between the pooled eigenvalues of the two samplers at (N, P), against the 0.1% critical value
+ * 1.95 sqrt((n1 + n2)/(n1 n2)) of i.i.d. samples. The eigenvalues of one draw are not independent,
+ * but they repel: their empirical law fluctuates less than an i.i.d. sample of the same size (the
+ * variance of the count in an interval grows like log m, not m), so the critical value is
+ * conservative under the null while any systematic difference of the laws still shows. P2 != P
+ * gives the literal sampler another alpha: the test must then reject (its power). Also the exact
+ * Wishart moments of both: E sum l = P, E sum l^2 = P (N + P + 1)/N, at 3 SE (sums of many
+ * eigenvalues: close to Gaussian). */
+static void ks_samplers(long N, long P, long P2, int T, unsigned seed)
+{
+    acc_t s1[2], s2[2];
+    memset(s1, 0, sizeof s1);
+    memset(s2, 0, sizeof s2);
+    long m = N < P ? N : P, m2 = N < P2 ? N : P2;
+    double *x = pooled(SLT_GD_SPECTRAL, N, P, T, seed, &s1[0], &s2[0]);
+    double *y = pooled(SLT_GD_LITERAL, N, P2, T, seed + 1000, &s1[1], &s2[1]);
+    size_t n1 = (size_t)T * m, n2 = (size_t)T * m2;
+    double d = x && y ? ks_stat(x, n1, y, n2) : INFINITY, crit = 1.95 * sqrt((double)(n1 + n2) / (n1 * n2));
+    if (P2 == P)
+        check_ok(d <= crit, "N=%ld P=%ld: KS of pooled eigenvalues, spectral vs literal: D = %.4f <= %.4f", N, P, d,
+                 crit);
+    else
+        check_ok(d > crit, "N=%ld: KS tells spectral P=%ld from literal P=%ld: D = %.4f > %.4f", N, P, P2, d, crit);
+    free(x);
+    free(y);
+    if (P2 != P)
+        return;
+    char what[160];
+    for (int k = 0; k < 2; k++) {
+        snprintf(what, sizeof what, "%s N=%ld P=%ld: E sum l = P", sampler_name(k ? SLT_GD_LITERAL : SLT_GD_SPECTRAL),
+                 N, P);
+        check_se(acc_mean(&s1[k]), acc_se(&s1[k]), (double)P, 3, what);
+        snprintf(what, sizeof what, "%s N=%ld P=%ld: E sum l^2 = P (N + P + 1)/N",
+                 sampler_name(k ? SLT_GD_LITERAL : SLT_GD_SPECTRAL), N, P);
+        check_se(acc_mean(&s2[k]), acc_se(&s2[k]), (double)P * (N + P + 1) / N, 3, what);
+    }
+}
+
+/* T trials of one batch of experiment e by each sampler; returns the largest |z| of the mean
+ * differences over every simulated column (both non-empty and not round-off) and counts them. */
+static double batch_z(const slt_experiment *e, double (*par)[SLT_MAX_PARAMS], size_t np, int T, int *ncmp)
+{
+    const double *rows[8];
+    slt_batch bb = {np, rows}, *b = &bb;
+    for (size_t i = 0; i < np && i < 8; i++)
+        rows[i] = par[i];
+    size_t nsim = slt_count(e->sim_cols), nout = b->npoints * nsim;
+    int is = slt_param_index(e, "sampler");
+    acc_t *acc = calloc(2 * nout, sizeof(acc_t));
+    double *out = malloc(nout * sizeof(double)), zmax = 0;
+    void *ctx = NULL;
+    char err[SLT_ERRLEN];
+    if (!acc || !out || (e->prepare && e->prepare(b, &ctx, err) != SLT_OK)) {
+        check_ok(0, "%s: set-up failed", e->name);
+        free(acc), free(out);
+        return INFINITY;
+    }
+    gsl_rng *r = slt_rng_alloc(77, 0, 0);
+    for (int s = 0; s < 2; s++)
+        for (int k = 0; k < T; k++) {
+            for (size_t i = 0; i < b->npoints; i++)
+                par[i][is] = s; /* 0 spectral, 1 literal */
+            for (size_t j = 0; j < nout; j++)
+                out[j] = slt_empty();
+            slt_rng_reseed(r, 77 + s, 0, (uint64_t)k);
+            if (e->simulate(b, ctx, r, out, err) != SLT_OK) {
+                check_ok(0, "%s simulate: %s", e->name, err);
+                s = 2;
+                break;
+            }
+            for (size_t j = 0; j < nout; j++)
+                if (!slt_is_empty(out[j]))
+                    acc_add(&acc[s * nout + j], out[j]);
+        }
+    for (size_t j = 0; j < nout; j++) {
+        acc_t *a = &acc[j], *c = &acc[nout + j];
+        if (a->n < 2 || c->n < 2 || fmin(acc_mean(a), acc_mean(c)) < 1e-8)
+            continue; /* not simulated there, or training error at round-off (linear.md 5.2) */
+        double z = (acc_mean(a) - acc_mean(c)) / sqrt(acc_se(a) * acc_se(a) + acc_se(c) * acc_se(c));
+        zmax = fmax(zmax, fabs(z));
+        (*ncmp)++;
+    }
+    gsl_rng_free(r);
+    if (e->release)
+        e->release(ctx);
+    free(acc), free(out);
+    return zmax;
+}
+
+/* Both samplers through the experiments' own simulate callbacks, every simulated column: gd-dynamics
+ * (flow at 4 times, GD eta = 0.1 at 3, w0var = 0.5 so that the initialisation counts) and
+ * early-stopping (test_tstar, test_inf, test_ridge) at alpha = 0.5, 1, 2, N = 100, 300 trials each.
+ * Both are exact in distribution, so each difference of means is a mean-zero z-score. Allowed:
+ * 4 SE on the largest of the ~60 comparisons: a Gaussian z leaves 4 SE with probability 6.3e-5,
+ * so the family-wise false-alarm rate is below 60 x 6.3e-5 = 0.4% (Bonferroni). */
+static void samplers_agree(void)
+{
+    const slt_experiment *gd = slt_registry_find("gd-dynamics"), *es = slt_registry_find("early-stopping");
+    if (!gd || !es)
+        return;
+    const double al[] = {0.5, 1, 2}, tf[] = {0.1, 1, 10, 100}, tg[] = {0.5, 2, 10};
+    double par[8][SLT_MAX_PARAMS], zmax = 0;
+    int n = 0;
+    for (int a = 0; a < 3; a++) {
+        for (int g = 0; g < 2; g++) {
+            size_t np = g ? 3 : 4;
+            for (size_t i = 0; i < np; i++) {
+                defaults(gd, par[i]);
+                set(gd, par[i], "alpha", al[a]);
+                set(gd, par[i], "w0var", 0.5);
+                set(gd, par[i], "N", 100);
+                set(gd, par[i], "eta", g ? 0.1 : 0);
+                set(gd, par[i], "t", g ? tg[i] : tf[i]);
+            }
+            zmax = fmax(zmax, batch_z(gd, par, np, 300, &n));
+        }
+        defaults(es, par[0]);
+        set(es, par[0], "alpha", al[a]);
+        set(es, par[0], "w0var", 0.5);
+        set(es, par[0], "N", 100);
+        zmax = fmax(zmax, batch_z(es, par, 1, 300, &n));
+    }
+    check_ok(n >= 48 && zmax <= 4, /* 50 column-points less the training errors at round-off */
+             "spectral vs literal sampler: %d column means of gd-dynamics and early-stopping agree, max |z| = %.2f <= 4",
+             n, zmax);
+}
+
+
 int main(void)
 {
     openblas_set_num_threads(1);
@@ -440,11 +620,18 @@ int main(void)
     identities(60, 120, 3);
     identities(60, 30, 4);
     identities(60, 60, 5);
-    flow_vs_theory(0.5, 31);
-    flow_vs_theory(1, 32);
-    flow_vs_theory(2, 33);
-    gd_vs_theory();
+    for (int s = SLT_GD_LITERAL; s <= SLT_GD_SPECTRAL; s++) {
+        flow_vs_theory(0.5, 31, s);
+        flow_vs_theory(1, 32, s);
+        flow_vs_theory(2, 33, s);
+        gd_vs_theory(s);
+    }
     experiments();
+    ks_samplers(100, 50, 50, 100, 41);
+    ks_samplers(100, 100, 100, 100, 42);
+    ks_samplers(100, 200, 200, 100, 43);
+    ks_samplers(100, 200, 220, 100, 44);
+    samplers_agree();
     printf("# %.1f s CPU\n", (double)(clock() - c0) / CLOCKS_PER_SEC);
     return check_done();
 }
