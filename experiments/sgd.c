@@ -186,23 +186,25 @@ static int check_stability(const double *par, const double *lambda, char *err)
     double f = slt_sgd_margin(lambda, d, &s);
     if (f < 1)
         return SLT_OK;
-    double dmax = slt_sgd_delta_max(lambda, d, &s);
-    if (!accel)
+    if (!accel) {
         snprintf(err, SLT_ERRLEN,
                  "delta: SGD step delta = %g is not mean-square stable on this spectrum (needs delta lambda_1 < 1 "
                  "and s(delta) < 1, s = %.4g; sgd.md 4); allowed: delta < %.6g",
-                 s.delta, f, dmax);
-    else if (dmax > 0)
+                 s.delta, f, slt_sgd_step_bound(lambda, d, &s, 0));
+        return SLT_EUSAGE;
+    }
+    double gmax = slt_sgd_step_bound(lambda, d, &s, 1);
+    if (gmax > 0)
         snprintf(err, SLT_ERRLEN,
-                 "delta: ASGD steps (alpha %.6g, beta %.4g, gamma %.4g, delta %.4g) are not mean-square stable "
-                 "(second-moment recursion, sgd.md 3-4: margin %.4g >= 1); allowed at these alpha, beta, gamma: "
-                 "delta < %.6g",
-                 s.alpha, s.beta, s.gamma, s.delta, f, dmax);
+                 "gamma: ASGD steps (alpha %.6g, beta %.4g, gamma %.4g, delta %.4g) are not mean-square stable "
+                 "(second-moment recursion, sgd.md 3-4: margin %.4g >= 1); allowed at these alpha, beta, delta: "
+                 "gamma < %.6g",
+                 s.alpha, s.beta, s.gamma, s.delta, f, gmax);
     else
         snprintf(err, SLT_ERRLEN,
-                 "gamma: ASGD long step gamma = %g is not mean-square stable with alpha %.6g, beta %.4g for any "
-                 "delta (sgd.md 3-4); allowed: a smaller gamma",
-                 s.gamma, s.alpha, s.beta);
+                 "delta: ASGD short step delta = %g is not mean-square stable even at gamma = 0 (alpha %.6g, beta "
+                 "%.4g; sgd.md 3-4); allowed: a smaller delta",
+                 s.delta, s.alpha, s.beta);
     return SLT_EUSAGE;
 }
 

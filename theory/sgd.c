@@ -216,16 +216,19 @@ double slt_sgd_margin(const double *lambda, size_t d, const slt_sgd_steps *s)
     return f;
 }
 
-double slt_sgd_delta_max(const double *lambda, size_t d, const slt_sgd_steps *s)
+double slt_sgd_step_bound(const double *lambda, size_t d, const slt_sgd_steps *s, int which)
 {
     slt_sgd_steps t = *s;
-    double lo = 0, hi = 2 / lambda[0];
-    for (int k = 0; k < 200 && hi - lo > 1e-14 * hi; k++) {
-        t.delta = 0.5 * (lo + hi);
+    double *x = which ? &t.gamma : &t.delta, lo = 0, hi = *x;
+    *x = 0;
+    if (!(slt_sgd_margin(lambda, d, &t) < 1))
+        return 0;
+    for (int k = 0; k < 200 && hi - lo > 1e-12 * hi; k++) {
+        *x = 0.5 * (lo + hi);
         if (slt_sgd_margin(lambda, d, &t) < 1)
-            lo = t.delta;
+            lo = *x;
         else
-            hi = t.delta;
+            hi = *x;
     }
     return lo;
 }

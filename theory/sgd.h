@@ -51,8 +51,11 @@ double slt_sgd_limit(const double *lambda, size_t d, double gamma, double sigma2
  * T = D + u w' (for SGD exactly s(gamma) of sgd.md 4); +inf where a per-coordinate block D_i
  * is not a contraction. Stable iff < 1. */
 double slt_sgd_margin(const double *lambda, size_t d, const slt_sgd_steps *s);
-/* Largest stable delta, the other steps fixed (bisection on slt_sgd_margin). */
-double slt_sgd_delta_max(const double *lambda, size_t d, const slt_sgd_steps *s);
+/* The stability boundary in one step, the others fixed: which = 0 varies delta, 1 gamma. Bisection
+ * on slt_sgd_margin between 0 and the step's current value (assumed unstable): returns a stable
+ * value within 1e-12 relative of a boundary, or 0 if the step at 0 is not stable either. For SGD
+ * (delta) the margin increases with delta, so this is the largest stable step. */
+double slt_sgd_step_bound(const double *lambda, size_t d, const slt_sgd_steps *s, int which);
 
 /* Zou et al. (2021) Thm 2.1 in the form of sgd.md 5: an upper bound on the risk of the uniform
  * average of SGD with step gamma after N steps, v2 = (w_0 - w*)^2. NaN when the step condition
