@@ -14,7 +14,7 @@
 enum { P_D, P_DECAY, P_LOGDECAY, P_SIGMA2, P_INIT, P_FROM, P_TO, P_N, P_ALGO, P_AVG, P_STEPS, P_SPLIT = P_STEPS + 6,
        NPARAMS };
 enum { INIT_LARGE, INIT_SMALL, INIT_ZERO, INIT_FLAT };
-enum { C_RISK, C_BIAS, C_VAR, C_HEAD, C_TAIL, C_ZOU, C_JENSEN };
+enum { C_RISK, C_BIAS, C_VAR, C_HEAD, C_TAIL, C_ZOU, C_JENSEN, C_KSTAR };
 
 /* Theory and simulation cost d N per point (per trial): 1e10 coordinate-steps is minutes. */
 #define MAX_WORK 1e10
@@ -42,7 +42,7 @@ static const slt_param params[NPARAMS] = {
 };
 
 static const char *const theory_cols[] = {"risk", "bias", "variance", "risk_head", "risk_tail", "bound_zou",
-                                          "lower_jensen", NULL};
+                                          "lower_jensen", "kstar", NULL};
 static const char *const sim_cols[] = {"risk", "bias", "variance", NULL};
 static const char *const batch_params[] = {"N", "avg", "algo", "init", "init_from", "init_to", "split", NULL};
 static const slt_column columns[] = {
@@ -104,9 +104,11 @@ static void bounds(const double *par, const double *lambda, const double *v2, do
     slt_sgd_steps s = steps(par, (int)par[P_ALGO], lambda);
     slt_sgd_problem p = {d, lambda, par[P_SIGMA2], v2};
     if (s.algo == SLT_SGD_PLAIN && (int)par[P_AVG] == SLT_SGD_UNIFORM) {
-        double z = slt_sgd_zou(&p, s.delta, (long)par[P_N], NULL);
+        long k;
+        double z = slt_sgd_zou(&p, s.delta, (long)par[P_N], &k);
         if (!isnan(z))
             out[C_ZOU] = z;
+        out[C_KSTAR] = (double)k;
     }
     if ((int)par[P_AVG] == SLT_SGD_LAST)
         out[C_JENSEN] = v2 ? slt_sgd_jensen(&p, &s, (long)par[P_N]) : 0;
@@ -277,6 +279,7 @@ const slt_experiment slt_exp_sgd = {
         "BOUNDS (inequalities, drawn as bounds): bound_zou, an UPPER bound on risk, only for algo=sgd with\n"
         "avg=uniform and delta < 1/(3 tr H) (Zou et al. 2021, Thm 2.1 in the form of sgd.md 5; empty elsewhere);\n"
         "lower_jensen, a LOWER bound on bias for avg=last, (1/2) sum lambda_i (E (w_N - w*)_i)^2 (sgd.md 6).\n"
+        "kstar: k* = #{i: lambda_i >= 1/(N delta)}, the learned directions of the Zou bound (algo=sgd, avg=uniform).\n"
         "The explicit ASGD upper bound of Li et al. (ICLR 2024, Theorem 4.1) is NOT implemented: no column is it.\n"
         "Simulation: one trial runs every algorithm and init of the batch on the same fresh samples (common random\n"
         "numbers); risk, bias and variance of a trial come from one bias run and one noise run on those samples,\n"

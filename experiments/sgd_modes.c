@@ -73,5 +73,5 @@ const slt_experiment slt_exp_sgd_modes = {
              .logy = 1,
              .key = "left top",
              .xmark = "lambda_cross",
-             .title_params = "delta,gamma"},
+             .title_params = "d,decay,mu,kappa_tilde"},
 };

@@ -19,12 +19,13 @@ $S describe sgd-modes | grep -q 'lambda_cross'; ok $? "describe sgd-modes"
 # --- columns and values (sgd.md 3, 5, 6)
 $S run sgd d=200 N=500 init=large algo=sgd --trials 0 > "$T/a.csv"; ok $? "sgd run exits 0"
 is "$(grep -v '^#' "$T/a.csv" | head -1)" \
-   "d,decay,logdecay,sigma2,init,init_from,init_to,N,algo,avg,delta,gamma,alpha,beta,mu,kappa_tilde,split,risk,bias,variance,risk_head,risk_tail,bound_zou,lower_jensen,risk_sim,risk_se,bias_sim,bias_se,variance_sim,variance_se,trials" \
+   "d,decay,logdecay,sigma2,init,init_from,init_to,N,algo,avg,delta,gamma,alpha,beta,mu,kappa_tilde,split,risk,bias,variance,risk_head,risk_tail,bound_zou,lower_jensen,kstar,risk_sim,risk_se,bias_sim,bias_se,variance_sim,variance_se,trials" \
    "sgd header"
 is "$(col risk < "$T/a.csv")" 0.003852769131 "SGD last iterate, large init, N = 500 (sgd.md 3)"
 is "$(col bound_zou < "$T/a.csv")" "" "no Zou bound for the last iterate"
 $S run sgd d=200 N=500 init=large algo=sgd,asgd avg=uniform --trials 0 > "$T/b.csv"
 is "$(col bound_zou < "$T/b.csv" | tr '\n' ' ')" "0.04796962266  " "Zou bound for SGD uniform only (sgd.md 5)"
+is "$(col kstar < "$T/b.csv" | tr '\n' ' ')" "5  " "k*(500) = 5 (sgd.md 5)"
 is "$(col lower_jensen < "$T/b.csv" | tr '\n' ' ')" "  " "no Jensen bound for averages"
 is "$($S run sgd d=200 N=10 --trials 0 | col split | uniq)" 0 "split 0 in the table = the crossover index"
 $S run sgd d=200 N=100 split=6,0 algo=sgd --trials 0 > "$T/s.csv"
@@ -36,7 +37,7 @@ is "$(col band_lo < "$T/m.csv")" 0.000768595013 "complex band lower edge (sgd.md
 # --- simulation: every point has theory and simulation side by side
 $S run sgd d=50 N=10,100 init=large,zero avg=last,tail --trials 5 > "$T/c.csv"; ok $? "sgd simulation runs"
 is "$(col trials < "$T/c.csv" | sort -u)" 5 "every point simulated"
-is "$(awk -F, '!/^#/ && NR > 5 && $5 == "zero" {print $27}' "$T/c.csv" | sort -u)" 0 "zero init: simulated bias 0"
+is "$(awk -F, '!/^#/ && NR > 5 && $5 == "zero" {print $28}' "$T/c.csv" | sort -u)" 0 "zero init: simulated bias 0"
 
 # --- determinism across thread counts
 same_threads "1 2" run sgd d=40 N=5,50 init=large,small,zero algo=sgd,asgd avg=last,uniform --trials 7 --seed 4
