@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 NPT=${1:-1000}
 . bench/common.sh
 PY=$(python_with numpy)
+col() { awk -F, -v c="$1" '/^#/ {next} !h {for (i = 1; i <= NF; i++) if ($i == c) k = i; h = 1; next} {print $k}' "$2"; }
 cpu() { /usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{print $1 + $2}'; }
 {
 echo
@@ -32,6 +33,6 @@ echo "| Monte Carlo, numpy $("$PY" -c 'import numpy; print(numpy.__version__)'),
 echo
 awk -v a="$ts" -v b="$tn" -v n="$NPT" 'BEGIN{printf "sltsim / numpy CPU per trial: %.1fx faster (target 5x).\n", (b / n) / (a / 10000)}'
 echo
-echo "numpy risk,risk_se,bias,bias_se,variance,variance_se: $(tail -1 bench/out/sgd_numpy.csv); sltsim risk_sim,risk_se: $(grep -v '^#' bench/out/sgd_sltsim.csv | tail -1 | cut -d, -f25,26); exact risk $(grep -v '^#' bench/out/sgd_sltsim.csv | tail -1 | cut -d, -f18)."
+echo "numpy risk,risk_se,bias,bias_se,variance,variance_se: $(tail -1 bench/out/sgd_numpy.csv); sltsim risk_sim,risk_se: $(col risk_sim bench/out/sgd_sltsim.csv),$(col risk_se bench/out/sgd_sltsim.csv); exact risk $(col risk bench/out/sgd_sltsim.csv)."
 } >> bench/RESULTS.md
 tail -16 bench/RESULTS.md
