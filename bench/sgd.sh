@@ -1,0 +1,38 @@
+#!/bin/sh
+# Benchmark (not a test) of the sgd experiment. 1. The exact recursion (sgd.md 3): CPU time of
+# `sltsim run sgd N=10000 --trials 0` (two recursions per point: bias and variance) at d = 2000 and
+# 20000, in ns per coordinate-step. 2. The Monte Carlo at d = 200, N = 2000, ASGD, init large:
+# sltsim with 10000 trials against bench/ref_sgd_numpy.py (the same work, vectorised over trials)
+# with NPT trials (numpy's cost is linear in the trials: reported per trial and scaled to 10000).
+# CPU seconds (user + sys), not wall time: the development machines are shared. Appends to
+# bench/RESULTS.md. Usage: bench/sgd.sh [NPT]   (run from anywhere, after building)
+set -e
+cd "$(dirname "$0")/.."
+NPT=${1:-1000}
+. bench/common.sh
+PY=$(python_with numpy)
+col() { awk -F, -v c="$1" '/^#/ {next} !h {for (i = 1; i <= NF; i++) if ($i == c) k = i; h = 1; next} {print $k}' "$2"; }
+cpu() { /usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{print $1 + $2}'; }
+{
+echo
+echo "### sgd: exact recursion and Monte Carlo ($(machine))"
+echo
+echo "| what | CPU seconds | per unit |"
+echo "|---|---|---|"
+for d in 2000 20000; do
+    for a in sgd asgd; do
+        t=$(cpu ./sltsim run sgd d=$d N=10000 algo=$a init=large --trials 0 -o /dev/null)
+        echo "| exact recursion, $a, d = $d, N = 10000 (bias + variance) | $t | $(awk -v t="$t" -v d=$d 'BEGIN{printf "%.2f ns per coordinate-step", t / (2 * d * 10000) * 1e9}') |"
+    done
+done
+ts=$(cpu ./sltsim run sgd d=200 N=2000 algo=asgd init=large --trials 10000 --quiet -o bench/out/sgd_sltsim.csv)
+tn=$(cpu "$PY" bench/ref_sgd_numpy.py 200 2000 "$NPT" asgd)
+"$PY" bench/ref_sgd_numpy.py 200 2000 "$NPT" asgd > bench/out/sgd_numpy.csv 2>/dev/null || true
+echo "| Monte Carlo, sltsim, ASGD, d = 200, N = 2000, 10000 trials | $ts | $(awk -v t="$ts" 'BEGIN{printf "%.2f ms per trial", t / 10}') |"
+echo "| Monte Carlo, numpy $("$PY" -c 'import numpy; print(numpy.__version__)'), same, $NPT trials (vectorised) | $tn | $(awk -v t="$tn" -v n="$NPT" 'BEGIN{printf "%.2f ms per trial", t / n * 1000}') |"
+echo
+awk -v a="$ts" -v b="$tn" -v n="$NPT" 'BEGIN{printf "sltsim / numpy CPU per trial: %.1fx faster (target 5x).\n", (b / n) / (a / 10000)}'
+echo
+echo "numpy risk,risk_se,bias,bias_se,variance,variance_se: $(tail -1 bench/out/sgd_numpy.csv); sltsim risk_sim,risk_se: $(col risk_sim bench/out/sgd_sltsim.csv),$(col risk_se bench/out/sgd_sltsim.csv); exact risk $(col risk bench/out/sgd_sltsim.csv)."
+} >> bench/RESULTS.md
+tail -16 bench/RESULTS.md

@@ -1,0 +1,36 @@
+/* sgd_sim.h: Monte Carlo of one-pass SGD and ASGD on Gaussian linear regression (sgd.md 8): one
+ * trial runs every requested algorithm and initialisation on the same fresh samples. No memory
+ * is returned. */
+#ifndef SLT_SGD_SIM_H
+#define SLT_SGD_SIM_H
+
+#include <stddef.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "theory/sgd.h"
+
+/* One output to measure: algorithm and steps, initial error w_0 - w* = 1 on coordinates
+ * from..to (1-based, inclusive; from > to or from = 0: w_0 = w*), step count N >= 1, output avg
+ * (SLT_SGD_LAST, SLT_SGD_UNIFORM, SLT_SGD_TAIL with s = floor(N/2)). */
+typedef struct {
+    slt_sgd_steps steps;
+    size_t from, to;
+    long N;
+    int avg;
+} slt_sgd_query;
+
+/* One trial: x_t = sqrt(lambda) o z_t, z_t ~ N(0, I_d), eps_t = sqrt(sigma2) xi_t, drawn from rng
+ * in that order at every step t = 1..max N, shared by every query (common random numbers). Each
+ * query's error is split exactly, on the same samples, into a bias run (its initial error,
+ * eps = 0) and a variance run (w_0 = w*, the noise); one variance run per algorithm and one bias
+ * run per (algorithm, init) serve every N and output. For query k: risk[k] = (1/2) sum lambda_i
+ * (bias run + variance run)_i^2, bias[k] and var[k] the same for each run alone.
+ * Returns 0, or 1 with a message (out of memory). */
+int slt_sgd_sim(size_t d, const double *lambda, double sigma2, size_t nq, const slt_sgd_query *q, gsl_rng *rng,
+                double *risk, double *bias, double *var, char *err);
+
+/* Bytes one call needs (for the memory check). */
+double slt_sgd_sim_bytes(size_t d, size_t nq);
+
+#endif
