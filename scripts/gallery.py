@@ -184,18 +184,31 @@ pre { background: #f4f4f4; padding: 0.6em; white-space: pre-wrap; overflow-wrap:
 @media (max-width: 900px) { section { grid-template-columns: 1fr; } nav { columns: 1; } }
 """
 
-# The page checks its own images once everything has loaded and writes the result into #imgcheck
+# The page checks its own images (the PNGs shown, and each SVG loaded as an image) once everything
+# has loaded and writes the result into #imgcheck
 # (read back by tests/test_gallery.sh through Chromium's --dump-dom).
 CHECK = """
 window.addEventListener('load', function () {
   var imgs = Array.prototype.slice.call(document.querySelectorAll('img.figure'));
   var bad = imgs.filter(function (i) { return !(i.complete && i.naturalWidth > 0); })
                 .map(function (i) { return i.getAttribute('src'); });
-  var el = document.getElementById('imgcheck');
-  el.textContent = (imgs.length - bad.length) + ' of ' + imgs.length + ' images loaded' +
-                   (bad.length ? '; not loaded: ' + bad.join(' ') : '');
-  el.setAttribute('data-loaded', imgs.length - bad.length);
-  el.setAttribute('data-total', imgs.length);
+  var svgs = Array.prototype.slice.call(document.querySelectorAll('a.svg')).map(function (a) { return a.getAttribute('href'); });
+  var svgOk = 0, svgBad = [], pending = svgs.length;
+  function report() {
+    var el = document.getElementById('imgcheck');
+    el.textContent = (imgs.length - bad.length) + ' of ' + imgs.length + ' images loaded, ' +
+                     svgOk + ' of ' + svgs.length + ' SVG' +
+                     (bad.length || svgBad.length ? '; not loaded: ' + bad.concat(svgBad).join(' ') : '');
+    el.setAttribute('data-loaded', imgs.length - bad.length);
+    el.setAttribute('data-total', imgs.length);
+  }
+  if (!pending) report();
+  svgs.forEach(function (src) {
+    var im = new Image();
+    im.onload = function () { if (im.naturalWidth > 0) svgOk++; else svgBad.push(src); if (!--pending) report(); };
+    im.onerror = function () { svgBad.push(src); if (!--pending) report(); };
+    im.src = src;
+  });
 });
 """
 
@@ -216,7 +229,7 @@ def write_html(path, entries, meta):
     for x in entries:
         n = e(x["name"])
         out.append(f'<section id="{n}" class="preset" data-preset="{n}">')
-        out.append(f'<div><a href="{n}.svg"><img class="figure" src="{n}.png" alt="{e(x["title"])}"></a></div><div>')
+        out.append(f'<div><a class="svg" href="{n}.svg"><img class="figure" src="{n}.png" alt="{e(x["title"])}"></a></div><div>')
         out.append(f'<h2>{e(x["title"])} <span class="name">{n}</span></h2>')
         if not x["ok"]:
             out.append(f'<p class="failed">This preset failed: {e(x["error"])}</p>')
