@@ -99,12 +99,18 @@ def _options(trials=None, seed=None, threads=None):
     return out
 
 
-def run(experiment, trials=None, seed=None, threads=None, **params):
-    """Run `sltsim run EXPERIMENT NAME=VALUE ... [--trials N] [--seed S] [--threads K]` and
-    return its table (see the module's documentation for the forms of values)."""
+def run(experiment, trials=None, seed=None, threads=None, out=None, plot=None, **params):
+    """Run `sltsim run EXPERIMENT NAME=VALUE ... [--trials N] [--seed S] [--threads K] [-o OUT]
+    [--plot PLOT]` and return its table (see the module's documentation for the forms of values).
+    out: also keep the CSV in this file; plot: also draw the figure (.png, .svg, .pdf)."""
     args = ["run", experiment] + [f"{_param_name(k)}={_fmt(v)}" for k, v in params.items()]
     args += _options(trials, seed, threads) + ["--quiet"]
-    return _table(_call(args))
+    if plot is not None:
+        args += ["--plot", plot]
+    if out is None:
+        return _table(_call(args))
+    _call(args + ["-o", out])
+    return read_csv(out)
 
 
 def read_csv(path):
