@@ -1,7 +1,8 @@
 #!/bin/sh
 # Set up sltsim on Debian 12: install the Debian packages that are missing (needs root or sudo),
 # then configure and build in the source tree. Tests need every package listed: groff-base and
-# man-db (the manual page), chromium (the gallery page), python3-pandas (python/sltsim.py, notebooks). Safe to run again; it only does what is missing.
+# man-db (the manual page), chromium (the gallery page), python3-pandas (python/sltsim.py,
+# notebooks). Safe to run again; it only does what is missing.
 set -e
 cd "$(dirname "$0")/.."
 
