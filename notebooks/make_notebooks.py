@@ -1,56 +1,145 @@
 """Writes the course notebooks in this folder from the cell lists below (run once after editing;
 the .ipynb files are committed). Each notebook calls the sltsim command line, reads its CSV with
-the standard library, shows the gnuplot figure, and checks theory against simulation, so that
+python/sltsim.py (a pandas DataFrame), shows the gnuplot figure, and checks theory against simulation, so that
 executing it in the tests proves the demonstration still works."""
 import nbformat as nbf, os, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-SETUP = '''import csv, io, math, os, shutil, subprocess
+SETUP = '''import os, sys
 from IPython.display import Image, display
 
-# the sltsim binary: $SLTSIM, else the build tree next to this notebook, else PATH
-SLTSIM = os.environ.get("SLTSIM") or next(
-    (p for p in [os.path.join(os.getcwd(), "..", "sltsim"), shutil.which("sltsim")] if p and os.path.exists(p)), "sltsim")
+# python/sltsim.py of this tree: runs $SLTSIM, else the build tree's sltsim, else the one on PATH
+sys.path.insert(0, os.path.join(os.getcwd(), "..", "python"))
+import sltsim
 OUT = os.environ.get("SLTSIM_NOTEBOOK_OUT", ".")
-
-def sltsim(*args):
-    """Run sltsim, return the table as a list of dicts (numbers as floats, empty fields as None)."""
-    text = subprocess.run([SLTSIM, *map(str, args), "--quiet"], check=True, capture_output=True, text=True).stdout
-    rows = csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#"))
-    def num(v):
-        try:
-            return float(v) if v != "" else None
-        except ValueError:
-            return v
-    return [{k: num(v) for k, v in r.items()} for r in rows]
 '''
 
+
+FIRST_SETUP = """import os, subprocess, sys
+from IPython.display import Image, display
+
+sys.path.insert(0, os.path.join(os.getcwd(), "..", "python"))   # python/sltsim.py of this tree
+import sltsim
+OUT = os.environ.get("SLTSIM_NOTEBOOK_OUT", ".")
+# the sltsim of this build first on PATH, so that the commands below are the ones you type in a terminal
+os.environ["PATH"] = os.path.dirname(os.path.abspath(sltsim.binary())) + os.pathsep + os.environ["PATH"]
+
+def sh(command, want=0):
+    \"\"\"Run a shell command line (as in a terminal), print what it prints, check its exit status.\"\"\"
+    p = subprocess.run(command, shell=True, capture_output=True, text=True, cwd=OUT)
+    print(p.stdout + p.stderr, end="")
+    assert p.returncode == want, f"exit status {p.returncode}, expected {want}"
+    return p.stdout
+"""
+
+FIRST_HOUR = [
+    ("md", "# Your first hour with sltsim\n\n"
+           "sltsim computes the curves that learning-theory papers prove (the risk of least squares, the error "
+           "of gradient descent over time, random-features regression) and puts beside them a Monte Carlo "
+           "simulation of the very model each theorem talks about. Everything is a command line; this notebook "
+           "runs the commands for you and shows what they print. In a terminal, type the text inside `sh(...)`."),
+    ("code", FIRST_SETUP),
+    ("md", "## 1. What can it compute?\n\n`sltsim list` names the experiments, one line each:"),
+    ("code", 'out = sh("sltsim list")\nassert "ridge" in out'),
+    ("md", "`sltsim describe EXP` tells you everything about one of them: the model, its parameters with their "
+           "defaults and allowed ranges, the columns of its table, and the papers. Here the top of it:"),
+    ("code", 'out = sh("sltsim describe ridge | head -25")\nassert "gamma" in out'),
+    ("md", "## 2. A first run: theory only\n\n`--trials 0` asks for the theory alone, which is instantaneous. "
+           "The output is a CSV table. Lines starting with `#` record how it was made (version, the exact command, "
+           "the seed, the libraries), then a header, then one row per parameter value:"),
+    ("code", 'out = sh("sltsim run ridge gamma=0.5,2 --trials 0")\nassert out.startswith("# sltsim")'),
+    ("md", "Columns come in a fixed order: the **parameters** first (every one, swept or not), then the **theory** "
+           "(`risk`, `bias`, `variance`, ...), then for each simulated quantity `NAME_sim` and `NAME_se`, the mean "
+           "over trials and its standard error, then `trials`. With `--trials 0` the simulation columns are empty.\n\n"
+           "## 3. Saying which values: the value grammar\n\n"
+           "A value is a number `0.5`, a list `0.5,1,2`, a grid `start:stop:count` (both ends included), a log grid "
+           "`start:stop:count:log`, or a word such as `cov=two`. Two swept parameters give every combination, the "
+           "first one varying slowest:"),
+    ("code", 'sh("sltsim run ridge gamma=0.5,2 lambda=0:1:3 --trials 0 -o grid.csv")\n'
+             '# the table, read back with python/sltsim.py (section 9), a few of its columns:\n'
+             'grid = sltsim.read_csv(os.path.join(OUT, "grid.csv"))\n'
+             'print(grid[["gamma", "lambda", "risk"]].to_string(index=False))\n'
+             'assert len(grid) == 2 * 3'),
+    ("md", "## 4. Simulation\n\nWith `--trials N` each point is also simulated N times: data drawn, the estimator "
+           "actually fitted, its risk measured. The mean should agree with the theory within a few standard errors. "
+           "At gamma = 1 (as many features as samples) the risk is infinite and sltsim leaves the simulation empty "
+           "rather than print a meaningless average:"),
+    ("code", 'sh("sltsim run ridge gamma=0.5,1,2 --trials 50 --quiet -o sim.csv")\n'
+             'sim = sltsim.read_csv(os.path.join(OUT, "sim.csv"))\n'
+             'print(sim[["gamma", "risk", "risk_sim", "risk_se", "trials"]].to_string(index=False))\n'
+             'assert sim.trials.tolist() == [50, 0, 50]'),
+    ("md", "## 5. A figure\n\n`--plot FILE.png` draws the table with gnuplot: theory as lines, simulation as points "
+           "with error bars (`.svg` and `.pdf` work too, and `--plot dumb` draws in the terminal). This is double "
+           "descent: the risk of the minimum-norm interpolator explodes at gamma = 1 and comes down again beyond it."),
+    ("code", 'sh("sltsim run ridge gamma=0.1:5:40 lambda=0 --trials 30 --quiet -o dd.csv --plot dd.png")\n'
+             'display(Image(os.path.join(OUT, "dd.png")))'),
+    ("md", "The table is kept in `dd.csv`; `sltsim plot` draws it again with other choices, here the bias and the "
+           "variance instead of the risk:"),
+    ("code", 'sh("sltsim plot dd.csv -o parts.png --y bias,variance --yrange 0:5")\n'
+             'display(Image(os.path.join(OUT, "parts.png")))'),
+    ("md", "## 6. The same numbers every time\n\nA run is determined by its seed (`--seed`, default 1), whatever "
+           "the number of threads: a colleague gets your table byte for byte."),
+    ("code", 'a = sh("sltsim run ridge gamma=0.5,2 --trials 20 --seed 7 --threads 1 | grep -v \'^# command\'")\n'
+             'b = sh("sltsim run ridge gamma=0.5,2 --trials 20 --seed 7 --threads 2 | grep -v \'^# command\'")\n'
+             'assert a == b'),
+    ("md", "## 7. When something is wrong\n\nBad input is refused before any work, with exit status 2 and one line "
+           "that names the parameter and what is allowed:"),
+    ("code", 'sh("sltsim run ridge gamma=-1", want=2)\nsh("sltsim run ridge gama=1", want=2)'),
+    ("md", "## 8. Paper figures\n\nThe figures of the papers are presets: `sltsim figure list` shows them and "
+           "`sltsim figure NAME -o DIR` regenerates one (its table and its picture). `make gallery` in the source "
+           "tree draws all of them on one page."),
+    ("code", 'out = sh("sltsim figure list")\nassert "ridgeless" in out'),
+    ("code", 'sh("sltsim figure ridgeless -o . --trials 10 --quiet")\n'
+             'display(Image(os.path.join(OUT, "ridgeless.png")))'),
+    ("md", "## 9. From Python\n\n`python/sltsim.py` wraps all of this: a sweep is one call and comes back as a "
+           "pandas DataFrame (a list of dicts without pandas), with the provenance attached. Lists become `a,b,c`; "
+           "`lambda`, a Python keyword, is written `lambda_`."),
+    ("code", 'df = sltsim.run("ridge", gamma=[0.5, 2, 4], lambda_=0, trials=20)\n'
+             'print(df[["gamma", "risk", "risk_sim", "risk_se"]])\n'
+             'print(df.attrs["provenance"]["command"])\n'
+             'assert (abs(df.risk_sim - df.risk) < 5 * df.risk_se + 0.05).all()'),
+    ("md", "Errors come back as exceptions carrying sltsim's message and exit status:"),
+    ("code", 'try:\n    sltsim.run("ridge", gamma=-1)\nexcept sltsim.SltsimError as e:\n'
+             '    print(e.status, e.message)\n    assert e.status == 2'),
+    ("md", "## Where next\n\n- `man sltsim` (or `man -l doc/sltsim.1` in the build tree): every command, option "
+           "and experiment.\n- The other notebooks in this folder: double descent in least squares, the dynamics "
+           "of gradient descent and early stopping, random-features regression.\n- `doc/examples/sweep.c`: the "
+           "same sweep from C, through `libsltsim` and `pkg-config --cflags --libs sltsim`.\n- "
+           "`doc/adding-an-experiment.md`: adding your own model."),
+]
+
 NOTEBOOKS = {
+    "first_hour.ipynb": FIRST_HOUR,
     "ridge_double_descent.ipynb": [
         ("md", "# Double descent in least squares\n\nMinimum-norm least squares on n samples with p = gamma n "
                "features (Hastie, Montanari, Rosset, Tibshirani 2019). The excess risk diverges at the "
                "interpolation threshold gamma = 1 and descends again beyond it. sltsim computes the "
                "limiting risk exactly and simulates the estimator itself."),
         ("code", SETUP),
-        ("code", 'rows = sltsim("run", "ridge", "gamma=0.1:5:40", "lambda=0", "n=200", "--trials", 50,\n'
-                 '              "--plot", os.path.join(OUT, "ridgeless.png"))\n'
+        ("code", 'rows = sltsim.run("ridge", gamma="0.1:5:40", lambda_=0, n=200, trials=50,\n'
+                 '                  plot=os.path.join(OUT, "ridgeless.png"))\n'
                  'display(Image(os.path.join(OUT, "ridgeless.png")))'),
         ("md", "Every simulated point should lie within a few standard errors of the **exact finite-n mean** "
                "(the limit differs from it by O(1/n), most visibly near gamma = 1). Points with |p - n| <= 3 "
                "are not simulated: their risk has an infinite mean or variance."),
-        ("code", 'z = [(r["risk_sim"] - r["risk_finite"]) / r["risk_se"] for r in rows if r["risk_sim"] is not None]\n'
-                 'print(f"{len(z)} simulated points, largest |z| = {max(map(abs, z)):.2f}")\n'
+        ("code", 'sim = rows.dropna(subset=["risk_sim"])\n'
+                 'z = (sim.risk_sim - sim.risk_finite) / sim.risk_se\n'
+                 'print(f"{len(z)} simulated points, largest |z| = {z.abs().max():.2f}")\n'
                  '# 40 correlated points, each within 4 SE: a right-skewed risk makes 3-SE excursions ordinary\n'
-                 'assert max(map(abs, z)) < 4'),
+                 'assert z.abs().max() < 4'),
         ("md", "## Regularisation removes the peak\n\nWith the optimal ridge penalty lambda* = sigma^2 gamma / r^2 "
                "the risk increases monotonically in gamma (Nakkiran et al. 2020). Here a few fixed penalties:"),
-        ("code", 'rows = sltsim("run", "ridge", "gamma=0.1:5:30", "lambda=0,0.01,0.1,0.5", "--trials", 30,\n'
-                 '              "--plot", os.path.join(OUT, "ridge.png"))\n'
+        ("code", 'rows = sltsim.run("ridge", gamma="0.1:5:30", lambda_=[0, 0.01, 0.1, 0.5], trials=30,\n'
+                 '                  plot=os.path.join(OUT, "ridge.png"))\n'
                  'display(Image(os.path.join(OUT, "ridge.png")))\n'
-                 'peak = {lam: max(r["risk"] for r in rows if r["lambda"] == lam) for lam in (0.0, 0.01, 0.1, 0.5)}\n'
+                 'peak = rows.groupby("lambda").risk.max()\n'
                  'print(peak)\n'
                  'assert peak[0.5] < peak[0.1] < peak[0.01] < peak[0.0]'),
+        ("md", "**Question for students.** At lambda = 0 and gamma = 2 (twice as many features as samples) the "
+               "excess risk is r2 (1 - 1/gamma) + sigma2 / (gamma - 1). Which term is the bias and which the "
+               "variance, and why does adding features beyond gamma = 2 lower one of them but raise the other? "
+               "Check your answer with `sltsim.run(\"ridge\", gamma=[2, 4, 8], lambda_=0, trials=0)`."),
     ],
     "gd_dynamics_early_stopping.ipynb": [
         ("md", "# Generalisation dynamics of gradient descent\n\nA linear student trained by gradient flow on "
@@ -58,24 +147,26 @@ NOTEBOOKS = {
                "first falls, reaches a minimum at t*, then rises as the student fits the noise; at alpha = P/N = 1 "
                "it grows without bound, like sqrt(t)."),
         ("code", SETUP),
-        ("code", 'rows = sltsim("run", "gd-dynamics", "alpha=0.5,1,2", "snr=4", "t=0.01:1000:40:log", "N=200",\n'
-                 '              "--trials", 40, "--plot", os.path.join(OUT, "dynamics.png"))\n'
+        ("code", 'rows = sltsim.run("gd-dynamics", alpha=[0.5, 1, 2], snr=4, t="0.01:1000:40:log", N=200,\n'
+                 '                  trials=40, plot=os.path.join(OUT, "dynamics.png"))\n'
                  'display(Image(os.path.join(OUT, "dynamics.png")))'),
         ("md", "The simulation diagonalises X'X once per trial and evaluates the exact flow at every t. "
                "It should sit on the theory (the Marchenko-Pastur integrals) within a few standard errors, "
                "except that at alpha = 1 and long times the finite-N spectrum is cut off near 1/N^2:"),
-        ("code", 'z = [(r["test_sim"] - r["test"]) / r["test_se"] for r in rows if r["alpha"] != 1 or r["t"] < 50]\n'
-                 'print(f"{len(z)} points, largest |z| = {max(map(abs, z)):.2f}")\n'
+        ("code", 'kept = rows[(rows.alpha != 1) | (rows.t < 50)]\n'
+                 'z = (kept.test_sim - kept.test) / kept.test_se\n'
+                 'print(f"{len(z)} points, largest |z| = {z.abs().max():.2f}")\n'
                  '# 40 correlated times per curve; each within 4 SE (3 SE statistical + finite-N O(1/N) bias)\n'
-                 'assert max(map(abs, z)) < 4'),
+                 'assert z.abs().max() < 4'),
         ("md", "## Early stopping against weight decay, and the overtraining peak\n\nStopping at t* is nearly "
                "as good as the optimal L2 penalty g = 1/SNR; training to the end is catastrophic near alpha = 1."),
-        ("code", 'rows = sltsim("run", "early-stopping", "alpha=0.2:3:15", "snr=4", "--trials", 0)\n'
-                 'print(" alpha   t*      E(t*)   E(inf)   E(ridge)")\n'
-                 'for r in rows:\n'
-                 '    print(f"{r[\'alpha\']:5.2f} {r[\'tstar\']:6.3f} {r[\'test_tstar\']:7.4f} {r[\'test_inf\']:8.4f} {r[\'test_ridge\']:8.4f}")\n'
-                 'assert all(r["test_ridge"] <= r["test_tstar"] * (1 + 1e-9) for r in rows)\n'
-                 'assert all(r["test_tstar"] <= r["test_inf"] for r in rows)'),
+        ("code", 'rows = sltsim.run("early-stopping", alpha="0.2:3:15", snr=4, trials=0)\n'
+                 'print(rows[["alpha", "tstar", "test_tstar", "test_inf", "test_ridge"]].to_string(index=False))\n'
+                 'assert (rows.test_ridge <= rows.test_tstar * (1 + 1e-9)).all()\n'
+                 'assert (rows.test_tstar <= rows.test_inf).all()'),
+        ("md", "**Question for students.** Early stopping comes within a few percent of optimal weight decay "
+               "at every alpha. Gradient flow from w = 0 shrinks each eigendirection of X'X by 1 - exp(-l t), "
+               "ridge by l / (l + g). Sketch both filters against l: why are they close when t is about 1/g?"),
     ],
     "random_features.ipynb": [
         ("md", "# Random-features regression: double descent in the number of features\n\n"
@@ -83,26 +174,29 @@ NOTEBOOKS = {
                "(Mei & Montanari 2019). With a small ridge the test error peaks where the number of "
                "features N equals the number of samples n (psi1 = psi2); regularisation removes the peak."),
         ("code", SETUP),
-        ("code", 'rows = sltsim("run", "rf", "psi1=0.1:10:25:log", "psi2=3", "lambda=1e-3,1e-1", "tau2=0.25",\n'
-                 '              "d=100", "--trials", 20, "--plot", os.path.join(OUT, "rf.png"))\n'
+        ("code", 'rows = sltsim.run("rf", psi1="0.1:10:25:log", psi2=3, lambda_=[1e-3, 1e-1], tau2=0.25,\n'
+                 '                  d=100, trials=20, plot=os.path.join(OUT, "rf.png"))\n'
                  'display(Image(os.path.join(OUT, "rf.png")))'),
         ("md", "The theory is the large-d limit; at d = 100 the simulation is within a few percent of it "
                "(largest near the peak, notes: ~3% low at d = 100)."),
-        ("code", 'z = [(r["test_sim"] - r["test"]) / math.hypot(r["test_se"], 0.04 * r["test"]) for r in rows]\n'
-                 'print(f"{len(z)} points, largest |z| = {max(map(abs, z)):.2f} (SE and a 4% finite-d allowance combined)")\n'
-                 'assert max(map(abs, z)) < 3.5\n'
-                 'peak = {lam: max(r["test"] for r in rows if r["lambda"] == lam) for lam in (1e-3, 1e-1)}\n'
+        ("code", 'z = (rows.test_sim - rows.test) / (rows.test_se ** 2 + (0.04 * rows.test) ** 2) ** 0.5\n'
+                 'print(f"{len(z)} points, largest |z| = {z.abs().max():.2f} (SE and a 4% finite-d allowance combined)")\n'
+                 'assert z.abs().max() < 3.5\n'
+                 'peak = rows.groupby("lambda").test.max()\n'
                  'assert peak[1e-3] > 1.2 > peak[1e-1]'),
         ("md", "## Structured random features\n\nReplacing i.i.d. weights by orthogonal or Hadamard-based "
                "(SORF) weights, computed with FFTs in O(N log d), changes the error: the i.i.d. formula does "
                "not apply to them, so sltsim shows them as simulations beside the i.i.d. theory line."),
-        ("code", 'rows = sltsim("run", "rf", "features=iid,sorf,fastfood", "psi1=0.5:6:10:log", "psi2=3", "tau2=0",\n'
-                 '              "d=64", "--trials", 10, "--plot", os.path.join(OUT, "rf_structured.png"))\n'
+        ("code", 'rows = sltsim.run("rf", features=["iid", "sorf", "fastfood"], psi1="0.5:6:10:log", psi2=3, tau2=0,\n'
+                 '                  d=64, trials=10, plot=os.path.join(OUT, "rf_structured.png"))\n'
                  'display(Image(os.path.join(OUT, "rf_structured.png")))\n'
-                 'near1 = {f: sum(r["test_sim"] for r in rows if r["features"] == f and 0.8 < r["psi1"] < 2)\n'
-                 '         for f in ("iid", "sorf", "fastfood")}  # summed over the points near psi1 = 1\n'
+                 '# summed over the points near psi1 = 1\n'
+                 'near1 = rows[(rows.psi1 > 0.8) & (rows.psi1 < 2)].groupby("features").test_sim.sum()\n'
                  'print(near1)\n'
                  'assert near1["sorf"] < near1["iid"] < near1["fastfood"]'),
+        ("md", "**Question for students.** The peak sits at psi1 = psi2, where the number of features equals "
+               "the number of samples. Predict what happens to the peak when you double psi2, then run "
+               "`sltsim.run(\"rf\", psi1=\"0.1:10:25:log\", psi2=6, lambda_=1e-3, trials=0)` to check."),
     ],
     "sgd_vs_asgd.ipynb": [
         ("md", "# SGD vs accelerated SGD on linear regression\n\nOne pass over fresh Gaussian samples, "

@@ -1,11 +1,12 @@
 #!/bin/sh
-# Executes every notebook in notebooks/ with nbclient (Debian's python3), one TAP line each.
+# Executes every notebook in notebooks/ with nbclient (Debian's python3, which has pandas for
+# python/sltsim.py), one TAP line each.
 # A notebook fails if any cell raises, including its own theory-vs-simulation assertions.
 SRC=${SRCDIR:-.}
 S=${SLTSIM:-$PWD/sltsim}
 PY=${PYTHON3:-}
 for p in $PY /usr/bin/python3 python3; do
-    if $p -c 'import nbclient, nbformat, ipykernel' 2>/dev/null; then PY=$p; break; fi
+    if $p -c 'import nbclient, nbformat, ipykernel, pandas' 2>/dev/null; then PY=$p; break; fi
 done
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
