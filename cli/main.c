@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
@@ -41,18 +43,75 @@ static void choose_blas_kernels(char **argv)
     execv("/proc/self/exe", argv); /* on failure, carry on with the slow kernels */
 }
 
-static volatile sig_atomic_t interrupted = 0;
-static void on_sigint(int sig) { interrupted = 1; (void)sig; }
+/* Messages: one line each whatever the text they quote (a file name, an argument, a preset
+ * token): control characters are written as \n, \t, \xNN. */
+static void say(const char *fmt, va_list ap)
+{
+    char msg[1024], line[1200];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t o = (size_t)snprintf(line, sizeof line, "sltsim: ");
+    for (const unsigned char *c = (const unsigned char *)msg; *c && o + 8 < sizeof line; c++) {
+        if (*c >= 0x20 && *c != 0x7f)
+            line[o++] = (char)*c;
+        else
+            o += (size_t)snprintf(line + o, sizeof line - o, *c == '\n' ? "\\n" : *c == '\t' ? "\\t" : "\\x%02x", *c);
+    }
+    line[o++] = '\n';
+    fwrite(line, 1, o, stderr);
+    fflush(stderr);
+}
 
+static int die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int die(int status, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "sltsim: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say(fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\n");
     return status;
+}
+
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say(fmt, ap);
+    va_end(ap);
+}
+
+/* Interrupts. The first SIGINT or SIGTERM asks the engine to stop after the work units in
+ * flight, so that every finished row is kept. A second one stops at once: the rows written so
+ * far are moved to FILE.partial (rename and unlink are async-signal-safe) and we leave. */
+static volatile sig_atomic_t interrupted = 0;
+static volatile sig_atomic_t sig_armed = 0;
+static char sig_tmp[4096], sig_partial[4096 + 16], sig_scratch[4096];
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (!interrupted) {
+        interrupted = 1;
+        return;
+    }
+    if (sig_armed && sig_tmp[0])
+        rename(sig_tmp, sig_partial);
+    if (sig_armed && sig_scratch[0])
+        unlink(sig_scratch);
+    static const char msg[] = "sltsim: interrupted twice; stopped at once (finished rows, if any, in FILE.partial)\n";
+    ssize_t w = write(2, msg, sizeof msg - 1);
+    (void)w;
+    _exit(130);
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 static void usage(FILE *f)
@@ -76,8 +135,10 @@ static void usage(FILE *f)
             SLT_DEFAULT_TRIALS);
 }
 
-static int cmd_list(void)
+static int cmd_list(int argc, char **argv)
 {
+    if (argc > 0)
+        return die(2, "list: unexpected argument '%.64s' (list takes none)", argv[0]);
     for (size_t i = 0; i < slt_registry_count(); i++) {
         const slt_experiment *e = slt_registry_get(i);
         printf("%-16s %s\n", e->name, e->summary);
@@ -102,9 +163,11 @@ static int cmd_describe(int argc, char **argv)
 {
     if (argc < 1)
         return die(2, "describe: which experiment? (sltsim list shows them)");
+    if (argc > 1)
+        return die(2, "describe: unexpected argument '%.64s' (one experiment at a time)", argv[1]);
     const slt_experiment *e = slt_registry_find(argv[0]);
     if (!e)
-        return die(2, "unknown experiment '%s' (sltsim list shows them)", argv[0]);
+        return die(2, "unknown experiment '%.64s' (sltsim list shows them)", argv[0]);
     printf("%s: %s\n\n", e->name, e->summary);
     print_wrapped("  ", e->description);
     printf("\nparameters (NAME=VALUE):\n");
@@ -143,14 +206,18 @@ static int cmd_describe(int argc, char **argv)
     return 0;
 }
 
-/* Parse an integer option value strictly: the whole text, within [lo, hi]. */
+/* Parse an integer option value strictly: the whole text, within [lo, hi]; an out-of-range value
+ * is reported as typed, never as the clamped number strtol returns. */
 static int int_option(const char *name, const char *text, long lo, long hi, long *out)
 {
     char *end;
     errno = 0;
     long v = text ? strtol(text, &end, 10) : 0;
     if (!text || end == text || *end || errno || v < lo || v > hi) {
-        die(2, "%s: expected an integer from %ld to %ld, got '%s'", name, lo, hi, text ? text : "");
+        if (!text)
+            die(2, "%s needs a value: an integer from %ld to %ld", name, lo, hi);
+        else
+            die(2, "%s: expected an integer from %ld to %ld, got '%.64s'", name, lo, hi, text);
         return -1;
     }
     *out = v;
@@ -164,9 +231,8 @@ typedef struct {
 static ssize_t tee_write(void *c, const char *buf, size_t n)
 {
     tee_t *t = c;
-    if (fwrite(buf, 1, n, t->a) != n || fwrite(buf, 1, n, t->b) != n)
+    if (fwrite(buf, 1, n, t->a) != n || fwrite(buf, 1, n, t->b) != n || fflush(t->a) != 0)
         return -1;
-    fflush(t->a);
     return (ssize_t)n;
 }
 static int tee_close(void *c)
@@ -177,18 +243,92 @@ static int tee_close(void *c)
     return rc;
 }
 
-static char *join_args(int argc, char **argv)
+/* The recorded command: one argument as a shell word, bare when it holds only safe characters,
+ * else single-quoted; with control characters, bash's $'...' with escapes, so that the
+ * provenance stays one line and still pastes into a shell as the same command. */
+static void put_shell_word(FILE *m, const char *s)
 {
-    size_t len = 8;
-    for (int i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *s = malloc(len);
-    strcpy(s, "sltsim");
-    for (int i = 0; i < argc; i++) {
-        strcat(s, " ");
-        strcat(s, argv[i]);
+    static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-";
+    size_t n = strlen(s);
+    int ctl = 0;
+    for (size_t i = 0; i < n; i++)
+        ctl |= (unsigned char)s[i] < 0x20 || s[i] == 0x7f;
+    if (n && strspn(s, safe) == n)
+        fputs(s, m);
+    else if (!ctl) {
+        putc('\'', m);
+        for (const char *c = s; *c; c++)
+            fputs(*c == '\'' ? "'\\''" : (char[]){*c, 0}, m);
+        putc('\'', m);
+    } else {
+        fputs("$'", m);
+        for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+            if (*c == '\\' || *c == '\'')
+                fprintf(m, "\\%c", *c);
+            else if (*c == '\n' || *c == '\t' || *c == '\r')
+                fputs(*c == '\n' ? "\\n" : *c == '\t' ? "\\t" : "\\r", m);
+            else if (*c < 0x20 || *c == 0x7f)
+                fprintf(m, "\\x%02x", *c);
+            else
+                putc(*c, m);
+        }
+        putc('\'', m);
     }
-    return s;
+}
+
+/* A run, as parsed from `run` arguments or built from a preset. Strings point into argv or the
+ * preset, which outlive the run. */
+typedef struct {
+    const slt_experiment *e;
+    long trials, seed, threads;
+    const char *out, *plot;
+    int quiet, nplotopts;
+    slt_plot_opts po;
+    char **assign; /* the NAME=VALUE arguments, in order */
+    int nassign;
+    const slt_preset *preset; /* the preset it came from, named in refusals; or NULL */
+} run_req;
+
+static void run_req_init(run_req *r)
+{
+    memset(r, 0, sizeof *r);
+    r->trials = SLT_DEFAULT_TRIALS;
+    r->seed = 1;
+    r->threads = sysconf(_SC_NPROCESSORS_ONLN);
+    if (r->threads < 1 || r->threads > 1024)
+        r->threads = r->threads < 1 ? 1 : 1024;
+}
+
+/* The provenance command of a request: `sltsim run ...`, the same table for any --threads,
+ * so --threads and --quiet are left out. */
+static char *run_command(const run_req *r, int trials_given, int seed_given)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return NULL;
+    fputs("sltsim run ", m);
+    put_shell_word(m, r->e->name);
+    for (int i = 0; i < r->nassign; i++) {
+        putc(' ', m);
+        put_shell_word(m, r->assign[i]);
+    }
+    if (trials_given)
+        fprintf(m, " --trials %ld", r->trials);
+    if (seed_given)
+        fprintf(m, " --seed %ld", r->seed);
+    const char *files[][2] = {{"-o", r->out}, {"--plot", r->plot}};
+    for (size_t k = 0; k < 2; k++)
+        if (files[k][1]) {
+            fprintf(m, " %s ", files[k][0]);
+            put_shell_word(m, files[k][1]);
+        }
+    if (fclose(m) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
 }
 
 /* A plot option at argv[*i] ("--x NAME", "--logy"): 1 consumed, 0 not a plot option, -1 refused. */
@@ -216,126 +356,395 @@ static int parse_plot_option(int argc, char **argv, int *i, slt_plot_opts *po)
     return 1;
 }
 
-/* `run`: argv starts at the experiment name. `cmdline` is the provenance text. */
-static int cmd_run(int argc, char **argv, const char *cmdline)
+/* The recorded command of `run`: the arguments as given, less --threads K and --quiet, which do
+ * not change the table (so that files are byte-identical for any --threads). */
+static char *recorded_command(int argc, char **argv, const char *skip)
 {
-    if (argc < 1)
-        return die(2, "run: which experiment? (sltsim list shows them)");
-    const slt_experiment *e = slt_registry_find(argv[0]);
-    if (!e)
-        return die(2, "unknown experiment '%s' (sltsim list shows them)", argv[0]);
-    long trials = SLT_DEFAULT_TRIALS, seed = 1, threads = sysconf(_SC_NPROCESSORS_ONLN);
-    const char *out = NULL, *plot = NULL;
-    int quiet = 0;
-    slt_plot_opts po = {0};
-    char *assign[argc]; /* the NAME=VALUE arguments, in order */
-    int nassign = 0;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return NULL;
+    fputs("sltsim run", m);
+    for (int i = 0; i < argc; i++)
+        if (!skip[i]) {
+            putc(' ', m);
+            put_shell_word(m, argv[i]);
+        }
+    if (fclose(m) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* The options of `run` (argv from the experiment name); skip[i] marks what provenance leaves out. */
+static int parse_run_args(int argc, char **argv, run_req *r, char *skip)
+{
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-        int r;
+        int rc;
         if (!strcmp(a, "--trials")) {
-            if (int_option("--trials", next, 0, 100000000, &trials))
+            if (int_option("--trials", next, 0, SLT_MAX_TRIALS, &r->trials))
                 return 2;
             i++;
         } else if (!strcmp(a, "--seed")) {
-            if (int_option("--seed", next, 0, 0x7fffffffffffffffL, &seed))
+            if (int_option("--seed", next, 0, 0x7fffffffffffffffL, &r->seed))
                 return 2;
             i++;
         } else if (!strcmp(a, "--threads")) {
-            if (int_option("--threads", next, 1, 1024, &threads))
+            if (int_option("--threads", next, 1, 1024, &r->threads))
                 return 2;
+            skip[i] = skip[i + 1] = 1;
             i++;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
             if (!next || !*next)
                 return die(2, "%s needs a file name", a);
-            out = next;
-            i++;
+            r->out = argv[++i];
         } else if (!strcmp(a, "--plot")) {
             if (!next || !*next)
                 return die(2, "--plot needs FILE.png, FILE.svg, FILE.pdf or dumb");
-            plot = next;
-            i++;
+            r->plot = argv[++i];
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
-            quiet = 1;
-        else if ((r = parse_plot_option(argc, argv, &i, &po)) != 0) {
-            if (r < 0)
+            r->quiet = skip[i] = 1;
+        else if ((rc = parse_plot_option(argc, argv, &i, &r->po)) != 0) {
+            if (rc < 0)
                 return 2;
+            r->nplotopts++;
         } else if (a[0] == '-' && a[1] == '-')
-            return die(2, "unknown option '%s' (sltsim --help lists them)", a);
+            return die(2, "unknown option '%.64s' (sltsim --help lists them)", a);
         else
-            assign[nassign++] = argv[i];
-    }
-    char err[SLT_ERRLEN];
-    if (plot && slt_plot_check_target(plot, err) != SLT_OK)
-        return die(2, "%s", err);
-    slt_grid g;
-    int rc = slt_grid_build(e, nassign, assign, &g, err);
-    if (rc != SLT_OK)
-        return die(rc, "%s", err);
-    if (plot && (rc = slt_plot_check(&g, &po, err)) != SLT_OK) {
-        slt_grid_free(&g);
-        return die(rc, "%s", err);
-    }
-    if (plot && g.npoints < 2) {
-        slt_grid_free(&g);
-        return die(2, "--plot: nothing to draw at a single point; sweep a parameter (a list a,b,c or a grid)");
-    }
-    slt_run_opts o = {trials, (unsigned long)seed, (int)threads, 0, NULL, cmdline, &interrupted};
-    if ((rc = slt_validate(&g, &o, err)) != SLT_OK) {
-        slt_grid_free(&g);
-        return die(rc, "%s", err);
-    }
-    /* Only now, with the input known good, is anything created. */
-    FILE *f = stdout;
-    char tmp[] = "/tmp/sltsim-XXXXXX.csv";
-    const char *table = out;
-    if (out && !(f = fopen(out, "w"))) {
-        slt_grid_free(&g);
-        return die(1, "cannot write %s: %s", out, strerror(errno));
-    }
-    if (!out && plot) {
-        int fd = mkstemps(tmp, 4);
-        tee_t *t = malloc(sizeof *t);
-        t->a = stdout;
-        t->b = fd >= 0 ? fdopen(fd, "w") : NULL;
-        if (!t->b) {
-            slt_grid_free(&g);
-            return die(1, "cannot create a temporary file for the figure data");
-        }
-        cookie_io_functions_t io = {NULL, tee_write, NULL, tee_close};
-        f = fopencookie(t, "w", io);
-        table = tmp;
-    }
-    o.out = f;
-    o.progress = !quiet && isatty(2);
-    signal(SIGINT, on_sigint);
-    rc = slt_run(&g, &o, err);
-    slt_grid_free(&g);
-    if (f != stdout && fclose(f) != 0 && rc == SLT_OK) {
-        rc = SLT_EFAIL;
-        snprintf(err, sizeof err, "error writing %s", out ? out : "the table");
-    }
-    if (rc == SLT_EINTR) {
-        fprintf(stderr, "sltsim: interrupted; the rows finished so far were written\n");
-        if (table == tmp)
-            unlink(tmp);
-        return 130;
-    }
-    if (rc != SLT_OK) {
-        if (table == tmp)
-            unlink(tmp);
-        return die(rc, "%s", err);
-    }
-    if (plot) {
-        rc = slt_plot_csv(table, plot, &po, !out, err);
-        if (table == tmp)
-            unlink(tmp);
-        if (rc != SLT_OK)
-            return die(rc, "%s", err);
-        if (strcmp(plot, "dumb") != 0 && !quiet)
-            fprintf(stderr, "sltsim: figure written to %s\n", plot);
+            r->assign[r->nassign++] = argv[i];
     }
     return 0;
+}
+
+static int parse_run(int argc, char **argv, run_req *r, char **cmdline)
+{
+    if (argc < 1)
+        return die(2, "run: which experiment? (sltsim list shows them)");
+    if (!(r->e = slt_registry_find(argv[0])))
+        return die(2, "unknown experiment '%.64s' (sltsim list shows them)", argv[0]);
+    char *skip = calloc((size_t)argc + 1, 1);
+    if (!skip || !(r->assign = malloc((size_t)argc * sizeof(char *)))) {
+        free(skip);
+        return die(1, "out of memory");
+    }
+    int rc = parse_run_args(argc, argv, r, skip);
+    if (rc == 0 && !(*cmdline = recorded_command(argc, argv, skip)))
+        rc = die(1, "out of memory");
+    free(skip);
+    return rc;
+}
+
+/* The -o target, checked before any work: a usage error if it cannot be a file we may write. */
+static int check_out_target(const char *out, char *err)
+{
+    struct stat st;
+    if (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, SLT_ERRLEN, "-o: '%.160s' is a folder; give a file name", out);
+        return SLT_EUSAGE;
+    }
+    if (stat(out, &st) == 0 && !S_ISREG(st.st_mode))
+        return SLT_OK; /* /dev/null, a FIFO: written in place */
+    char dir[4096];
+    const char *slash = strrchr(out, '/');
+    if (strlen(out) >= sizeof dir - 32) {
+        snprintf(err, SLT_ERRLEN, "-o: file name longer than %zu bytes", sizeof dir - 32);
+        return SLT_EUSAGE;
+    }
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out) + 1 : 1, slash ? out : ".");
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, SLT_ERRLEN, "-o: no folder '%.160s' to write %s in", dir, "the table");
+        return SLT_EUSAGE;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        snprintf(err, SLT_ERRLEN, "-o: cannot write in folder '%.160s': %s", dir, strerror(errno));
+        return SLT_EUSAGE;
+    }
+    return SLT_OK;
+}
+
+/* The table's destination. A regular file is written to a temporary file beside it
+ * (".NAME.XXXXXX.tmp", same folder so that rename is atomic) and renamed into place on
+ * success; on failure or interrupt the finished rows go to NAME.partial and NAME is untouched.
+ * After a SIGKILL the temporary file remains, holding the finished rows. */
+typedef struct {
+    const char *target;     /* as given */
+    char path[4096];        /* the file replaced on success (a symbolic link resolved) */
+    char tmp[4096];         /* "" when written in place */
+    char partial[4096 + 16];
+    int existed;
+    FILE *f;
+} out_t;
+
+static int out_open(out_t *o, const char *target, char *err)
+{
+    memset(o, 0, sizeof *o);
+    o->target = target;
+    struct stat st;
+    char *real = NULL;
+    int exists = stat(target, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) { /* a device or FIFO: nothing to replace */
+        if (!(o->f = fopen(target, "w")))
+            goto fail;
+        return SLT_OK;
+    }
+    o->existed = exists;
+    struct stat lst;
+    if (exists && lstat(target, &lst) == 0 && S_ISLNK(lst.st_mode))
+        real = realpath(target, NULL);
+    snprintf(o->path, sizeof o->path, "%s", real ? real : target);
+    free(real);
+    const char *slash = strrchr(o->path, '/');
+    int dlen = slash ? (int)(slash - o->path) + 1 : 0;
+    const char *base = o->path + dlen;
+    snprintf(o->tmp, sizeof o->tmp, "%.*s.%.200s.XXXXXX.tmp", dlen, o->path, base);
+    snprintf(o->partial, sizeof o->partial, "%s.partial", o->path);
+    int fd = mkstemps(o->tmp, 4);
+    if (fd < 0) {
+        o->tmp[0] = 0;
+        goto fail;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask) != 0 || !(o->f = fdopen(fd, "w"))) {
+        close(fd);
+        unlink(o->tmp);
+        o->tmp[0] = 0;
+        goto fail;
+    }
+    snprintf(sig_tmp, sizeof sig_tmp, "%s", o->tmp);
+    snprintf(sig_partial, sizeof sig_partial, "%s", o->partial);
+    return SLT_OK;
+fail:
+    snprintf(err, SLT_ERRLEN, "cannot write %.160s: %s", target, strerror(errno));
+    return SLT_EFAIL;
+}
+
+/* Flush, sync, close and rename into place: every step checked. */
+static int out_commit(out_t *o, char *err)
+{
+    int fd = fileno(o->f), bad = fflush(o->f) != 0 || ferror(o->f);
+    if (!bad && o->tmp[0] && fsync(fd) != 0)
+        bad = 1;
+    int saved = errno;
+    if (fclose(o->f) != 0 && !bad)
+        bad = 1, saved = errno;
+    o->f = NULL;
+    sig_tmp[0] = 0;
+    if (!bad && o->tmp[0] && rename(o->tmp, o->path) != 0)
+        bad = 1, saved = errno;
+    if (bad) {
+        if (o->tmp[0])
+            unlink(o->tmp);
+        snprintf(err, SLT_ERRLEN, "error writing %.160s: %s; %s", o->target, strerror(saved),
+                 o->existed ? "the previous file is unchanged" : "nothing written");
+        return SLT_EFAIL;
+    }
+    return SLT_OK;
+}
+
+/* Cut a partly written last line (a full disk stops a write mid-row); return the data rows kept. */
+static long trim_to_rows(int fd)
+{
+    off_t end = lseek(fd, 0, SEEK_END), keep = 0;
+    char buf[8192];
+    long lines = 0, data = 0;
+    int at_start = 1;
+    for (off_t pos = 0; pos < end;) {
+        ssize_t n = pread(fd, buf, sizeof buf, pos);
+        if (n <= 0)
+            break;
+        for (ssize_t i = 0; i < n; i++) {
+            if (at_start)
+                data += buf[i] != '#';
+            at_start = buf[i] == '\n';
+            if (at_start)
+                keep = pos + i + 1, lines++;
+        }
+        pos += n;
+    }
+    if (!at_start)
+        data--; /* the cut line was counted when it started */
+    if (ftruncate(fd, keep) != 0)
+        return -1;
+    return data > 0 ? data - 1 : 0; /* less the header row */
+}
+
+/* After a failure or interrupt: the previous file stays; finished rows are kept beside it. Sets
+ * `where` to the end of the user's message. */
+static void out_abandon(out_t *o, char *where, size_t len)
+{
+    if (!o->f)
+        return;
+    if (!o->tmp[0]) {
+        fclose(o->f);
+        snprintf(where, len, "the rows finished so far were written to %s", o->target);
+        return;
+    }
+    int fd = dup(fileno(o->f));
+    fclose(o->f); /* before trimming, so that no buffered bytes land after the cut */
+    o->f = NULL;
+    sig_tmp[0] = 0;
+    long rows = fd >= 0 ? trim_to_rows(fd) : -1;
+    if (fd >= 0)
+        close(fd);
+    const char *was = o->existed ? "unchanged" : "not written";
+    if (rows > 0 && rename(o->tmp, o->partial) == 0)
+        snprintf(where, len, "%.300s %s, the %ld finished rows are in %.400s", o->target, was, rows, o->partial);
+    else if (rows > 0)
+        snprintf(where, len, "%.300s %s, the %ld finished rows are in %.400s", o->target, was, rows, o->tmp);
+    else {
+        unlink(o->tmp);
+        snprintf(where, len, "%.300s %s, no row was finished", o->target, was);
+    }
+}
+
+/* Everything that can be refused is checked here, before any file is created or work done. */
+static int check_run(const run_req *r, slt_grid *g, const slt_run_opts *o, char *err)
+{
+    int rc;
+    if (r->plot && slt_plot_check_target(r->plot, err) != SLT_OK)
+        return SLT_EUSAGE;
+    if (r->out && (rc = check_out_target(r->out, err)) != SLT_OK)
+        return rc;
+    if (r->out && r->plot && !strcmp(r->out, r->plot)) {
+        snprintf(err, SLT_ERRLEN, "-o and --plot name the same file");
+        return SLT_EUSAGE;
+    }
+    if ((rc = slt_grid_build(r->e, r->nassign, r->assign, g, err)) != SLT_OK)
+        return rc;
+    if (r->plot && g->npoints < 2)
+        rc = SLT_EUSAGE, snprintf(err, SLT_ERRLEN, "--plot: nothing to draw at a single point; sweep a parameter "
+                                                   "(a list a,b,c or a grid)");
+    else if (r->plot || r->nplotopts)
+        rc = slt_plot_check(g, &r->po, err);
+    if (rc == SLT_OK)
+        rc = slt_validate(g, o, err);
+    if (rc != SLT_OK)
+        slt_grid_free(g);
+    return rc;
+}
+
+/* Standard output, teed into a scratch table when a figure is drawn from it. */
+static FILE *open_stdout_table(int plot, char *scratch, size_t len)
+{
+    if (!plot)
+        return stdout;
+    snprintf(scratch, len, "%s/sltsim-XXXXXX.csv", getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    int fd = mkstemps(scratch, 4);
+    tee_t *t = malloc(sizeof *t);
+    FILE *f = NULL;
+    if (fd >= 0 && t && (t->b = fdopen(fd, "w"))) {
+        t->a = stdout;
+        cookie_io_functions_t io = {NULL, tee_write, NULL, tee_close};
+        if ((f = fopencookie(t, "w", io)))
+            return f;
+        fclose(t->b);
+    } else if (fd >= 0)
+        close(fd);
+    free(t);
+    if (fd >= 0)
+        unlink(scratch);
+    scratch[0] = 0;
+    return NULL;
+}
+
+/* Where in a preset a refusal comes from: "path:line: " for a plot setting the message names
+ * ("--x: ..."), else "path: ". */
+static void preset_origin(const slt_preset *p, const char *err, char *buf, size_t len)
+{
+    int line = 0;
+    if (p && !strncmp(err, "--", 2)) {
+        size_t k = strcspn(err + 2, ": ");
+        for (int i = 0; i < p->nsettings; i++)
+            if (strlen(p->settings[i].key) == k && !strncmp(p->settings[i].key, err + 2, k))
+                line = p->settings[i].line;
+    }
+    if (!p)
+        buf[0] = 0;
+    else if (line)
+        snprintf(buf, len, "%.160s:%d: ", p->path, line);
+    else
+        snprintf(buf, len, "%.160s: ", p->path);
+}
+
+/* Run a checked request: stream the table, then draw the figure. */
+static int execute_run(const run_req *r, const char *cmdline)
+{
+    char err[SLT_ERRLEN], scratch[4096] = "";
+    slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted};
+    slt_grid g;
+    int rc = check_run(r, &g, &o, err);
+    if (rc != SLT_OK) {
+        char origin[200];
+        preset_origin(r->preset, err, origin, sizeof origin);
+        return die(rc, "%s%s", origin, err);
+    }
+    /* Only now, with the input known good, is anything created. */
+    out_t out = {0};
+    catch_signals();
+    if (r->out && (rc = out_open(&out, r->out, err)) != SLT_OK) {
+        slt_grid_free(&g);
+        return die(rc, "%s", err);
+    }
+    o.out = r->out ? out.f : open_stdout_table(r->plot != NULL, scratch, sizeof scratch);
+    if (!o.out) {
+        slt_grid_free(&g);
+        return die(1, "cannot create a temporary file for the figure data: %s", strerror(errno));
+    }
+    snprintf(sig_scratch, sizeof sig_scratch, "%s", scratch);
+    sig_armed = 1;
+    o.progress = !r->quiet && isatty(2);
+    rc = slt_run(&g, &o, err);
+    slt_grid_free(&g);
+    if (rc == SLT_OK && r->out)
+        rc = out_commit(&out, err);
+    else if (rc == SLT_OK && o.out != stdout && fclose(o.out) != 0)
+        rc = SLT_EFAIL, snprintf(err, sizeof err, "error writing the table to standard output: %s", strerror(errno));
+    else if (rc != SLT_OK && !r->out && o.out != stdout)
+        fclose(o.out);
+    sig_armed = 0;
+    if (rc != SLT_OK) {
+        char where[1024] = "the rows finished so far were written";
+        if (r->out)
+            out_abandon(&out, where, sizeof where);
+        if (scratch[0])
+            unlink(scratch);
+        if (rc == SLT_EINTR)
+            return die(130, "interrupted; %s", where);
+        return r->out && out.tmp[0] ? die(rc, "%s; %s", err, where) : die(rc, "%s", err);
+    }
+    if (interrupted) {
+        if (scratch[0])
+            unlink(scratch);
+        return die(130, "interrupted after the table was complete%s%s; no figure drawn", r->out ? " in " : "",
+                   r->out ? r->out : "");
+    }
+    if (r->plot) {
+        rc = slt_plot_csv(r->out ? r->out : scratch, r->plot, &r->po, !r->out, err);
+        if (scratch[0])
+            unlink(scratch);
+        if (rc != SLT_OK)
+            return die(rc, "%s", err);
+        if (strcmp(r->plot, "dumb") != 0 && !r->quiet)
+            note("figure written to %s", r->plot);
+    }
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    run_req r;
+    run_req_init(&r);
+    char *cmdline = NULL;
+    int rc = parse_run(argc, argv, &r, &cmdline);
+    if (rc == 0)
+        rc = execute_run(&r, cmdline);
+    free(cmdline);
+    free(r.assign);
+    return rc;
 }
 
 static int cmd_plot(int argc, char **argv)
@@ -346,17 +755,21 @@ static int cmd_plot(int argc, char **argv)
     slt_plot_opts po = {0};
     for (int i = 1; i < argc; i++) {
         int r;
-        if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--out") || !strcmp(argv[i], "--plot")) && i + 1 < argc)
+        if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--out") || !strcmp(argv[i], "--plot")) {
+            if (i + 1 >= argc || !*argv[i + 1])
+                return die(2, "%s needs FILE.png, FILE.svg, FILE.pdf or dumb", argv[i]);
             fig = argv[++i];
-        else if ((r = parse_plot_option(argc, argv, &i, &po)) != 0) {
+        } else if ((r = parse_plot_option(argc, argv, &i, &po)) != 0) {
             if (r < 0)
                 return 2;
         } else
-            return die(2, "plot: unexpected argument '%s'", argv[i]);
+            return die(2, "plot: unexpected argument '%.64s'", argv[i]);
     }
     char def[4096], err[SLT_ERRLEN];
     if (!fig) {
         size_t n = strlen(csv);
+        if (n + 5 > sizeof def)
+            return die(2, "plot: table name longer than %zu bytes", sizeof def - 5);
         snprintf(def, sizeof def, "%.*s.png", (int)(n > 4 && !strcmp(csv + n - 4, ".csv") ? n - 4 : n), csv);
         fig = def;
     }
@@ -370,111 +783,213 @@ static int cmd_plot(int argc, char **argv)
     return 0;
 }
 
-static int cmd_figure(int argc, char **argv)
+/* The options of `figure NAME` after the name. */
+typedef struct {
+    const char *dir;
+    long trials, threads, seed;
+    int trials_given, threads_given, seed_given, quiet;
+} figure_opts;
+
+static int parse_figure(int argc, char **argv, figure_opts *f)
 {
-    if (argc < 1 || !strcmp(argv[0], "list")) {
-        slt_preset_list(stdout);
-        return 0;
-    }
-    const char *dir = ".";
-    char *extra[8];
-    int nextra = 0;
     for (int i = 1; i < argc; i++) {
-        if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--out")) && i + 1 < argc)
-            dir = argv[++i];
-        else if ((!strcmp(argv[i], "--trials") || !strcmp(argv[i], "--threads") || !strcmp(argv[i], "--seed")) &&
-                 i + 1 < argc && nextra < 6) {
-            extra[nextra++] = argv[i];
-            extra[nextra++] = argv[++i];
-        } else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q"))
-            extra[nextra++] = argv[i];
+        const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
+            if (!next || !*next)
+                return die(2, "%s needs a folder", a);
+            f->dir = argv[++i];
+        } else if (!strcmp(a, "--trials")) {
+            if (int_option(a, next, 0, SLT_MAX_TRIALS, &f->trials))
+                return 2;
+            i++, f->trials_given = 1;
+        } else if (!strcmp(a, "--threads")) {
+            if (int_option(a, next, 1, 1024, &f->threads))
+                return 2;
+            i++, f->threads_given = 1;
+        } else if (!strcmp(a, "--seed")) {
+            if (int_option(a, next, 0, 0x7fffffffffffffffL, &f->seed))
+                return 2;
+            i++, f->seed_given = 1;
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
+            f->quiet = 1;
         else
-            return die(2, "figure: unexpected argument '%s' (options: -o DIR, --trials N, --threads K, --seed S)",
-                       argv[i]);
+            return die(2, "figure: unexpected argument '%.64s' (options: -o DIR, --trials N, --threads K, --seed S)",
+                       a);
     }
-    slt_preset p;
+    return 0;
+}
+
+/* The preset's plot settings (its title among them), each validated by the plot module with
+ * the preset's file and line in any refusal. */
+static int preset_plot_opts(const slt_preset *p, run_req *r)
+{
     char err[SLT_ERRLEN];
-    int rc = slt_preset_load(argv[0], &p, err);
-    if (rc != SLT_OK)
-        return die(rc, "%s", err);
-    if (access(dir, W_OK) != 0)
-        return die(2, "-o: %s is not a writable directory", dir);
-    char csv[4096], png[4096];
-    snprintf(csv, sizeof csv, "%s/%s.csv", dir, p.name);
-    snprintf(png, sizeof png, "%s/%s.png", dir, p.name);
-    /* The preset becomes an ordinary `run` command line: the same mechanism users have. */
-    char *args[SLT_PRESET_MAXARGS + 32];
-    int n = 0;
-    args[n++] = "run";
-    args[n++] = p.experiment;
-    for (int i = 0; i < p.nargs; i++)
-        args[n++] = p.args[i];
-    char trials[32];
-    snprintf(trials, sizeof trials, "%ld", p.trials);
-    args[n++] = "--trials";
-    args[n++] = trials;
-    for (int i = 0; i < nextra; i++)
-        args[n++] = extra[i];
-    args[n++] = "-o";
-    args[n++] = csv;
-    args[n++] = "--plot";
-    args[n++] = png;
-    const char *popts[][2] = {{"--x", p.x},         {"--y", p.y},         {"--yrange", p.yrange}, {"--title", p.title},
-                              {"--ylabel", p.ylabel}, {"--hline", p.hline}, {"--xmark", p.xmark}};
-    for (size_t i = 0; i < sizeof popts / sizeof popts[0]; i++)
-        if (popts[i][1] && *popts[i][1]) {
-            args[n++] = (char *)popts[i][0];
-            args[n++] = (char *)popts[i][1];
-        }
-    if (p.logy)
-        args[n++] = "--logy";
-    char *cmdline = join_args(n, args);
-    rc = cmd_run(n - 1, args + 1, cmdline);
-    free(cmdline);
-    slt_preset_free(&p);
-    if (rc == 0) {
-        printf("%s\n%s\n", csv, png);
+    for (int i = -1; i < p->nsettings; i++) {
+        const char *key = i < 0 ? "title" : p->settings[i].key, *val = i < 0 ? p->title : p->settings[i].value;
+        int line = i < 0 ? p->title_line : p->settings[i].line;
+        if (!val)
+            continue;
+        int rc = slt_plot_set(&r->po, key, val, err);
+        if (rc < 0)
+            return die(2, "%.160s:%d: unknown setting '%s' (settings: title, experiment, args, trials, or a plot option)",
+                       p->path, line, key);
+        if (rc != SLT_OK)
+            return die(2, "%.160s:%d: %s", p->path, line, err);
+        r->nplotopts++;
     }
+    return 0;
+}
+
+/* `sltsim run ...` equivalent to the preset, for the provenance line. */
+static char *preset_command(const slt_preset *p, const run_req *r, int seed_given)
+{
+    char *base = run_command(r, 1, seed_given), *buf = NULL;
+    size_t len = 0;
+    FILE *m = base ? open_memstream(&buf, &len) : NULL;
+    if (!m) {
+        free(base);
+        return NULL;
+    }
+    fputs(base, m);
+    free(base);
+    for (int i = -1; i < p->nsettings; i++) {
+        const char *key = i < 0 ? "title" : p->settings[i].key, *val = i < 0 ? p->title : p->settings[i].value;
+        if (!val || (slt_plot_takes_value(key) == 0 && strcmp(val, "1")))
+            continue;
+        fprintf(m, " --%s", key);
+        if (slt_plot_takes_value(key)) {
+            putc(' ', m);
+            put_shell_word(m, val);
+        }
+    }
+    if (fclose(m) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static int figure_paths(const char *dir, const char *name, char *csv, char *png, size_t len)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK) != 0)
+        return die(2, "-o: '%.160s' is not a writable folder", dir);
+    if ((size_t)snprintf(csv, len, "%s/%s.csv", dir, name) >= len ||
+        (size_t)snprintf(png, len, "%s/%s.png", dir, name) >= len)
+        return die(2, "-o: folder name too long");
+    return 0;
+}
+
+/* The preset becomes a run request directly, its plot settings validated like command-line
+ * options; the preset stays loaded while the run points into it. */
+static int run_preset(const slt_preset *p, const figure_opts *f)
+{
+    run_req r;
+    run_req_init(&r);
+    if (!(r.e = slt_registry_find(p->experiment)))
+        return die(2, "%.160s:%d: unknown experiment '%.64s' (sltsim list shows them)", p->path, p->experiment_line,
+                   p->experiment);
+    char csv[4096], png[4096];
+    int rc = preset_plot_opts(p, &r);
+    if (rc == 0)
+        rc = figure_paths(f->dir, p->name, csv, png, sizeof csv);
+    if (rc != 0)
+        return rc;
+    r.assign = (char **)p->args;
+    r.nassign = p->nargs;
+    r.trials = f->trials_given ? f->trials : p->trials;
+    r.seed = f->seed_given ? f->seed : 1;
+    r.threads = f->threads_given ? f->threads : r.threads;
+    r.quiet = f->quiet;
+    r.out = csv;
+    r.plot = png;
+    r.preset = p;
+    char *cmdline = preset_command(p, &r, f->seed_given);
+    if (!cmdline)
+        return die(1, "out of memory");
+    rc = execute_run(&r, cmdline);
+    free(cmdline);
+    if (rc == 0)
+        printf("%s\n%s\n", csv, png);
     return rc;
 }
 
-static int cmd_version(void)
+static int cmd_figure(int argc, char **argv)
 {
+    if (argc < 1 || !strcmp(argv[0], "list")) {
+        if (argc > 1)
+            return die(2, "figure list: unexpected argument '%.64s'", argv[1]);
+        return slt_preset_list(stdout) == 0 ? 0 : die(1, "error writing standard output: %s", strerror(errno));
+    }
+    figure_opts f = {".", 0, 0, 1, 0, 0, 0, 0};
+    int rc = parse_figure(argc, argv, &f);
+    if (rc != 0)
+        return rc;
+    slt_preset p;
+    char err[SLT_ERRLEN];
+    if ((rc = slt_preset_load(argv[0], &p, err)) != SLT_OK)
+        return die(rc, "%s", err);
+    rc = run_preset(&p, &f);
+    slt_preset_free(&p);
+    return rc;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    if (argc > 0)
+        return die(2, "--version: unexpected argument '%.64s'", argv[0]);
     char libs[160];
     slt_library_versions(libs, sizeof libs);
     printf("sltsim %s\n%s\n", PACKAGE_VERSION, libs);
     return 0;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
-    choose_blas_kernels(argv);
-    gsl_set_error_handler_off(); /* numerical failures become error returns, never aborts */
     if (argc < 2) {
-        usage(stderr);
-        return 2;
+        fputs("usage: sltsim list | describe EXP | run EXP [NAME=VALUE ...] [options] | plot FILE.csv | "
+              "figure NAME | --version\n",
+              stderr);
+        return die(2, "no command given (sltsim --help explains them)");
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version"))
-        return cmd_version();
+        return cmd_version(argc - 2, argv + 2);
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
         return 0;
     }
     if (!strcmp(cmd, "list"))
-        return cmd_list();
+        return cmd_list(argc - 2, argv + 2);
     if (!strcmp(cmd, "describe"))
         return cmd_describe(argc - 2, argv + 2);
-    if (!strcmp(cmd, "run")) {
-        char *cmdline = join_args(argc - 1, argv + 1);
-        int rc = cmd_run(argc - 2, argv + 2, cmdline);
-        free(cmdline);
-        return rc;
-    }
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 2, argv + 2);
     if (!strcmp(cmd, "plot"))
         return cmd_plot(argc - 2, argv + 2);
     if (!strcmp(cmd, "figure"))
         return cmd_figure(argc - 2, argv + 2);
-    usage(stderr);
-    return die(2, "unknown command '%s'", cmd);
+    return die(2, "unknown command '%.64s' (sltsim --help lists them)", cmd);
+}
+
+/* Whatever went to standard output must have arrived: a full disk or a closed pipe is exit 1. */
+static int close_stdout(void)
+{
+    if (fflush(stdout) != 0)
+        return -1;
+    if (ferror(stdout)) {
+        errno = EIO;
+        return -1;
+    }
+    return fclose(stdout) != 0 ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    choose_blas_kernels(argv);
+    gsl_set_error_handler_off(); /* numerical failures become error returns, never aborts */
+    int rc = dispatch(argc, argv);
+    if (close_stdout() != 0 && rc == 0)
+        rc = die(1, "error writing standard output: %s", strerror(errno));
+    return rc;
 }

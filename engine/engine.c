@@ -6,6 +6,7 @@
 #include "config.h"
 #include "engine.h"
 
+#include <errno.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -57,20 +58,32 @@ static int is_batch_param(const slt_experiment *e, size_t i)
     return 0;
 }
 
-void slt_write_header(FILE *f, const slt_grid *g, const slt_run_opts *o)
+/* Provenance is one line per item whatever the text: control characters become \xNN, so that
+ * no argument can break the CSV or forge a provenance line. */
+static void put_escaped(FILE *f, const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            fprintf(f, "\\x%02x", *c);
+        else
+            putc(*c, f);
+}
+
+int slt_write_header(FILE *f, const slt_grid *g, const slt_run_opts *o)
 {
     const slt_experiment *e = g->e;
     char libs[160];
     slt_library_versions(libs, sizeof libs);
-    fprintf(f, "# sltsim %s, experiment %s\n", PACKAGE_VERSION, e->name);
-    fprintf(f, "# command: %s\n", o->command ? o->command : "");
-    fprintf(f, "# seed %lu; %s\n", o->seed, libs);
+    fprintf(f, "# sltsim %s, experiment %s\n# command: ", PACKAGE_VERSION, e->name);
+    put_escaped(f, o->command ? o->command : "");
+    fprintf(f, "\n# seed %lu; %s\n", o->seed, libs);
     fprintf(f, "# sweep:");
     int any = 0;
     for (size_t j = 0; j < e->nparams; j++) {
         const slt_values *v = &g->vals[g->order[j]];
         if (v->n > 1 || g->given[g->order[j]]) {
-            fprintf(f, " %s=%s", e->params[g->order[j]].name, v->spec);
+            fprintf(f, " %s=", e->params[g->order[j]].name);
+            put_escaped(f, v->spec);
             any = 1;
         }
     }
@@ -82,7 +95,7 @@ void slt_write_header(FILE *f, const slt_grid *g, const slt_run_opts *o)
     for (const char *const *c = e->sim_cols; c && *c; c++)
         fprintf(f, ",%s_sim,%s_se", *c, *c);
     fprintf(f, ",trials\n");
-    fflush(f);
+    return fflush(f) != 0 || ferror(f) ? -1 : 0;
 }
 
 static void put_number(char **p, char *end, double v)
@@ -93,11 +106,18 @@ static void put_number(char **p, char *end, double v)
     *p += strlen(*p);
 }
 
+static void fail(run_t *r, const char *msg);
+
+/* A write error stops the run: computing rows nobody can read wastes the user's time. */
 static void write_row(run_t *r, size_t k)
 {
     const slt_experiment *e = r->e;
     size_t cap = 64 * (e->nparams + r->ntheory + 2 * r->nsimcols + 2);
     char *line = malloc(cap), *p = line, *end = line + cap;
+    if (!line) {
+        fail(r, "out of memory for a row of the table");
+        return;
+    }
     for (size_t i = 0; i < e->nparams; i++) {
         if (i)
             *p++ = ',';
@@ -115,8 +135,11 @@ static void write_row(run_t *r, size_t k)
         put_number(&p, end, r->se[k * r->nsimcols + j]);
     }
     p += snprintf(p, (size_t)(end - p), ",%ld\n", r->count[k]);
-    fputs(line, r->o->out);
-    fflush(r->o->out);
+    if (fputs(line, r->o->out) == EOF || fflush(r->o->out) != 0) {
+        char msg[SLT_ERRLEN];
+        snprintf(msg, sizeof msg, "error writing the table: %s", strerror(errno));
+        fail(r, msg);
+    }
     free(line);
 }
 
@@ -257,9 +280,13 @@ static int setup(run_t *r, const slt_grid *g, const slt_run_opts *o, char *err)
     for (size_t k = 0; k < np; k++)
         r->b[r->batch_of[k]].npts++;
     for (size_t bi = 0; bi < nb; bi++) {
-        r->b[bi].pts = malloc(r->b[bi].npts * sizeof(size_t));
-        r->b[bi].sim = malloc(r->b[bi].npts * sizeof(size_t));
+        r->b[bi].pts = malloc((r->b[bi].npts + 1) * sizeof(size_t));
+        r->b[bi].sim = malloc((r->b[bi].npts + 1) * sizeof(size_t));
         r->b[bi].npts = 0;
+        if (!r->b[bi].pts || !r->b[bi].sim) {
+            snprintf(err, SLT_ERRLEN, "out of memory for a grid of %zu points", np);
+            return SLT_EFAIL;
+        }
     }
     int simulate = o->trials > 0 && e->simulate;
     for (size_t k = 0; k < np; k++) {
@@ -333,11 +360,37 @@ static void run_unit(run_t *r, long u, long trials, gsl_rng *rng, const double *
         finalize_batch(r, bi, b->nsim > 0 ? trials : 0);
 }
 
+/* The trial results of a batch (trials x points x quantities doubles) stay in memory until its
+ * last trial ends, so that means are taken in trial order; with dynamic scheduling up to one
+ * batch per thread is open at once. Refused up front rather than failing mid-run. */
+static int check_results_memory(const slt_grid *g, const slt_run_opts *o, char *err)
+{
+    const slt_experiment *e = g->e;
+    double per_batch = 1;
+    for (size_t i = 0; i < e->nparams; i++)
+        if (is_batch_param(e, i))
+            per_batch *= (double)g->vals[i].n;
+    double batches = (double)g->npoints / per_batch, open = batches < o->threads ? batches : o->threads;
+    double bytes = (double)o->trials * per_batch * (double)slt_count(e->sim_cols) * sizeof(double) * open;
+    double budget = slt_memory_budget();
+    if (!(bytes > budget))
+        return SLT_OK;
+    snprintf(err, SLT_ERRLEN,
+             "--trials: %ld trials of %.0f points keep %.1f GB of results in memory, more than the %.1f GB "
+             "available; allowed: fewer --trials, fewer points or fewer --threads",
+             o->trials, per_batch * open, bytes / 1e9, budget / 1e9);
+    return SLT_EUSAGE;
+}
+
 int slt_validate(const slt_grid *g, const slt_run_opts *o, char *err)
 {
     const slt_experiment *e = g->e;
     int simulate = o->trials > 0 && e->simulate;
-    double *par = malloc(e->nparams * sizeof(double));
+    double *par = malloc((e->nparams + 1) * sizeof(double));
+    if (!par) {
+        snprintf(err, SLT_ERRLEN, "out of memory");
+        return SLT_EFAIL;
+    }
     int rc = SLT_OK;
     for (size_t k = 0; k < g->npoints && e->check && rc == SLT_OK; k++) {
         slt_grid_point(g, k, par);
@@ -345,6 +398,8 @@ int slt_validate(const slt_grid *g, const slt_run_opts *o, char *err)
         rc = e->check(par, simulate, o->threads, err) == SLT_OK ? SLT_OK : SLT_EUSAGE;
     }
     free(par);
+    if (rc == SLT_OK && simulate)
+        rc = check_results_memory(g, o, err);
     return rc;
 }
 
@@ -363,10 +418,19 @@ int slt_run(const slt_grid *g, const slt_run_opts *o, char *err)
         teardown(&r);
         return rc;
     }
-    slt_write_header(o->out, g, o);
+    if (slt_write_header(o->out, g, o) != 0) {
+        snprintf(err, SLT_ERRLEN, "error writing the table: %s", strerror(errno));
+        teardown(&r);
+        return SLT_EFAIL;
+    }
     if (simulate && e->prepare) {
         size_t nall = 0;
-        const double **all = malloc(r.np * sizeof(double *));
+        const double **all = malloc((r.np + 1) * sizeof(double *));
+        if (!all) {
+            snprintf(err, SLT_ERRLEN, "out of memory");
+            teardown(&r);
+            return SLT_EFAIL;
+        }
         for (size_t bi = 0; bi < r.nb; bi++)
             for (size_t k = 0; k < r.b[bi].nsim; k++)
                 all[nall++] = &r.par[r.b[bi].sim[k] * e->nparams];

@@ -25,8 +25,9 @@ int slt_run(const slt_grid *g, const slt_run_opts *o, char *err);
 /* Every point's cross-parameter check (sizes, memory) before any output: SLT_EUSAGE + message. */
 int slt_validate(const slt_grid *g, const slt_run_opts *o, char *err);
 
-/* Provenance lines ("# ...") and the header row. */
-void slt_write_header(FILE *f, const slt_grid *g, const slt_run_opts *o);
+/* Provenance lines ("# ...", control characters written as \xNN) and the header row, flushed:
+ * 0, or -1 on a write error (errno set). */
+int slt_write_header(FILE *f, const slt_grid *g, const slt_run_opts *o);
 /* Library versions in use: "gsl 2.7.1; fftw 3.3.10; blas openblas 0.3.21" */
 void slt_library_versions(char *buf, size_t len);
 

@@ -16,6 +16,10 @@ int slt_parse_number(const char *s, double *v)
     char *end;
     while (*s == ' ')
         s++;
+    if (*s == '\t' || *s == '\n' || *s == '\v' || *s == '\f' || *s == '\r') {
+        freelocale(c); /* strtod would skip them: a line break would reach the provenance */
+        return -1;
+    }
     double x = strtod_l(s, &end, c);
     freelocale(c);
     if (end == s || *end != '\0')

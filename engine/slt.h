@@ -10,6 +10,9 @@
 #define SLT_MAX_COLS 16
 #define SLT_ERRLEN 256
 #define SLT_DEFAULT_TRIALS 20 /* Monte Carlo repetitions per point when --trials is not given */
+#define SLT_MAX_TRIALS 100000000 /* the largest --trials (and preset trials) accepted */
+#define SLT_STR_(x) #x
+#define SLT_STR(x) SLT_STR_(x) /* a numeric macro as a string literal */
 
 /* Status codes returned by library functions (and used as the CLI's exit status). */
 enum { SLT_OK = 0, SLT_EFAIL = 1, SLT_EUSAGE = 2, SLT_EINTR = 130 };

@@ -108,6 +108,11 @@ static int skip_sim(const double *par)
 
 static int check(const double *par, int simulate, int threads, char *err)
 {
+    if (!(par[P_GAMMA] * par[P_N] <= 1e15)) { /* beyond any memory, and lround's range */
+        snprintf(err, SLT_ERRLEN, "gamma: gamma n = %g features is too large; allowed: gamma n <= 1e15 (gamma <= %g at n = %g)",
+                 par[P_GAMMA] * par[P_N], 1e15 / par[P_N], par[P_N]);
+        return SLT_EUSAGE;
+    }
     long p = features(par);
     if (p < 1) {
         snprintf(err, SLT_ERRLEN, "gamma: gamma n = %g gives no feature; allowed: gamma >= %g at n = %g",

@@ -44,3 +44,14 @@ bad() {
     [ $st -eq 2 ] && [ "$lines" -eq 1 ] && grep -q "^sltsim: $BAD_AT$want" "$T/err" && [ ! -e "$T/bad.csv" ] && [ ! -s "$T/out" ]
     ok $? "refused: $* (exit $st: $(cat "$T/err"))"
 }
+
+# wait_rows PATTERN N: wait (up to 60 s) until a file matching PATTERN (a run's temporary file)
+# holds N lines that are not provenance; status 0 when it does
+wait_rows() {
+    _w=0
+    while [ $_w -lt 600 ]; do
+        for _f in $1; do [ -f "$_f" ] && [ "$(grep -vc '^#' "$_f")" -ge "$2" ] && return 0; done
+        sleep 0.1; _w=$((_w + 1))
+    done
+    return 1
+}

@@ -85,16 +85,17 @@ st=$?
 [ $st -eq 1 ] && grep -q 'gnuplot-nox' "$T/err" && [ "$(grep -vc '^#' "$T/g.csv")" -eq 3 ]
 ok $? "missing gnuplot: exit 1 ($st), Debian package named, table written"
 
-# --- interrupt: exit 130, the rows finished so far written whole
-$S run ridge gamma=0.5:4:400 lambda=0 n=400 --trials 400 --threads 1 -o "$T/int.csv" 2>/dev/null &
+# --- interrupt: exit 130, the rows finished so far written whole to FILE.partial (FILE itself is
+# only ever written complete; tests/test_safety.sh checks an existing FILE survives)
+$S run ridge n=50:250:100 gamma=2 --trials 200 --threads 1 -o "$T/int.csv" 2>/dev/null &
 pid=$!
-sleep 1.5
+wait_rows "$T/.int.csv.*.tmp" 3
 kill -INT $pid
 wait $pid
 st=$?
-rows=$(grep -vc '^#' "$T/int.csv")
-[ $st -eq 130 ] && [ "$rows" -ge 1 ] && [ "$rows" -lt 401 ] && awk -F, '!/^#/ {if (NF != 25) exit 1}' "$T/int.csv"
-ok $? "SIGINT: exit 130 ($st), $rows lines written whole"
+rows=$(grep -vc '^#' "$T/int.csv.partial")
+[ $st -eq 130 ] && [ ! -e "$T/int.csv" ] && [ "$rows" -ge 2 ] && [ "$rows" -lt 101 ] && awk -F, '!/^#/ {if (NF != 25) exit 1}' "$T/int.csv.partial"
+ok $? "SIGINT: exit 130 ($st), $rows lines written whole to FILE.partial"
 
 # --- figures: valid files of each format
 $S run ridge gamma=0.2:5:12 r2=1,2 --trials 4 -q -o "$T/f.csv" --plot "$T/f.png"; ok $? "run --plot png exits 0"
