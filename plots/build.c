@@ -411,7 +411,8 @@ static int fill_panels(const plot_ctx *x, slt_figure *f, char *err)
             return rc;
     }
     const char *yr = x->po->yrange ? x->po->yrange : x->e->plot.yrange;
-    double ymax = yr || x->po->heatmap ? NAN : auto_ymax(f);
+    /* a log axis shows a divergence without flattening the rest: no clipping there */
+    double ymax = yr || x->po->heatmap || x->po->logy || x->e->plot.logy ? NAN : auto_ymax(f);
     for (size_t p = 0; !isnan(ymax) && p < f->npanels; p++)
         f->panels[p].ymax = ymax;
     return SLT_OK;

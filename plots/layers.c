@@ -115,9 +115,11 @@ static void label(const plot_ctx *x, size_t c, int q, const char *suffix, char *
     const char *key = x->keys[c], *name = x->qs[q];
     const slt_column *b = x->qinfo[q];
     char base[SLT_PLOT_LABELLEN / 2];
-    if (b && (b->kind == SLT_COL_UPPER || b->kind == SLT_COL_LOWER))
-        snprintf(base, sizeof base, "%s (%s bound)", b->label ? b->label : name,
-                 b->kind == SLT_COL_UPPER ? "upper" : "lower");
+    const char *side = b && b->kind == SLT_COL_UPPER ? "upper" : "lower";
+    if (b && (b->kind == SLT_COL_UPPER || b->kind == SLT_COL_LOWER) && b->label && strstr(b->label, side))
+        snprintf(base, sizeof base, "%s", b->label); /* the label already says which bound it is */
+    else if (b && (b->kind == SLT_COL_UPPER || b->kind == SLT_COL_LOWER))
+        snprintf(base, sizeof base, "%s (%s bound)", b->label ? b->label : name, side);
     else
         snprintf(base, sizeof base, "%s", name);
     if (key[0] && (x->nq > 1 || (b && b->kind != SLT_COL_EXACT)))
@@ -231,6 +233,7 @@ static int y2_layer(const plot_ctx *x, slt_panel *pn, size_t c, const size_t *ro
         l->y[k] = slt_table_num(x->t, rows[k], col);
     }
     slt_ctx_style(x, c, 0, l);
+    l->color = x->ncurves > 1 ? l->color : -1; /* one curve: grey, apart from the left axis's colours */
     l->dash = 3;
     l->axis2 = 1;
     snprintf(l->label, sizeof l->label, "%s%s%s (right axis)", x->po->y2, x->keys[c][0] ? ", " : "", x->keys[c]);
