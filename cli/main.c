@@ -18,6 +18,7 @@
 #include "config.h"
 #include "engine/engine.h"
 #include "engine/preset.h"
+#include "plots/live.h"
 #include "plots/plot.h"
 
 extern char *openblas_get_corename(void);
@@ -129,8 +130,11 @@ static void usage(FILE *f)
             "       Cartesian product, the first given varying slowest.\n"
             "run options: --trials N (0 = theory only; default %d)  --seed S (default 1)\n"
             "       --threads K (default: all cores)  -o/--out FILE (default standard output)\n"
-            "       --plot FILE.png|.svg|.pdf|dumb  --quiet\n"
-            "plot options: --x NAME  --y Q1,Q2  --yrange LO:HI  --logy  --title TEXT  --ylabel TEXT\n"
+            "       --plot FILE.png|.svg|.pdf|dumb|live (live: redrawn as rows arrive)  --live  --quiet\n"
+            "plot options: --x NAME (a parameter, or any column: a trajectory)  --y Q1,Q2  --yrange LO:HI\n"
+            "       --logy  --logx  --title TEXT  --ylabel TEXT  --size W,H\n"
+            "       --band (mean +- SD over trials, shaded)  --panels PARAM (a panel per value)\n"
+            "       --y2 COLUMN (right axis)  --heatmap COLUMN --x P1 --y P2 [--contour LEVEL]\n"
             "       --hline COLUMN (reference lines)  --xmark COLUMN (a vertical line per curve)\n",
             SLT_DEFAULT_TRIALS);
 }
@@ -403,9 +407,11 @@ static int parse_run_args(int argc, char **argv, run_req *r, char *skip)
             r->out = argv[++i];
         } else if (!strcmp(a, "--plot")) {
             if (!next || !*next)
-                return die(2, "--plot needs FILE.png, FILE.svg, FILE.pdf or dumb");
+                return die(2, "--plot needs FILE.png, FILE.svg, FILE.pdf, dumb or live");
             r->plot = argv[++i];
-        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
+        } else if (!strcmp(a, "--live"))
+            r->plot = "live";
+        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
             r->quiet = skip[i] = 1;
         else if ((rc = parse_plot_option(argc, argv, &i, &r->po)) != 0) {
             if (rc < 0)
@@ -670,11 +676,21 @@ static void preset_origin(const slt_preset *p, const char *err, char *buf, size_
         snprintf(buf, len, "%.160s: ", p->path);
 }
 
+static void live_rows(void *lv) { slt_plot_live_update(lv, 0); }
+
+/* The final frame of a live figure, drawn from the finished table wherever it now is. */
+static void live_finish(slt_plot_live *lv, const char *table)
+{
+    slt_plot_live_follow(lv, table);
+    slt_plot_live_update(lv, 1);
+    slt_plot_live_close(lv);
+}
+
 /* Run a checked request: stream the table, then draw the figure. */
 static int execute_run(const run_req *r, const char *cmdline)
 {
     char err[SLT_ERRLEN], scratch[4096] = "";
-    slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted};
+    slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted, NULL, NULL};
     slt_grid g;
     int rc = check_run(r, &g, &o, err);
     if (rc != SLT_OK) {
@@ -696,7 +712,12 @@ static int execute_run(const run_req *r, const char *cmdline)
     }
     snprintf(sig_scratch, sizeof sig_scratch, "%s", scratch);
     sig_armed = 1;
-    o.progress = !r->quiet && isatty(2);
+    int live = r->plot && !strcmp(r->plot, "live");
+    slt_plot_live *lv = live ? slt_plot_live_open(r->out ? (out.tmp[0] ? out.tmp : r->out) : scratch, &r->po, !r->out)
+                             : NULL;
+    o.on_rows = lv ? live_rows : NULL;
+    o.on_rows_arg = lv;
+    o.progress = !r->quiet && isatty(2) && !lv; /* a live figure is its own progress */
     rc = slt_run(&g, &o, err);
     slt_grid_free(&g);
     if (rc == SLT_OK && r->out)
@@ -706,6 +727,8 @@ static int execute_run(const run_req *r, const char *cmdline)
     else if (rc != SLT_OK && !r->out && o.out != stdout)
         fclose(o.out);
     sig_armed = 0;
+    if (rc != SLT_OK)
+        slt_plot_live_close(lv);
     if (rc != SLT_OK) {
         char where[1024] = "the rows finished so far were written";
         if (r->out)
@@ -715,6 +738,12 @@ static int execute_run(const run_req *r, const char *cmdline)
         if (rc == SLT_EINTR)
             return die(130, "interrupted; %s", where);
         return r->out && out.tmp[0] ? die(rc, "%s; %s", err, where) : die(rc, "%s", err);
+    }
+    if (lv) { /* the last frame, from the complete table */
+        live_finish(lv, r->out ? r->out : scratch);
+        if (scratch[0])
+            unlink(scratch);
+        return 0;
     }
     if (interrupted) {
         if (scratch[0])

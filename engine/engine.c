@@ -221,8 +221,11 @@ static void finalize_batch(run_t *r, size_t bi, long trials)
     {
         for (size_t k = 0; k < b->npts; k++)
             r->ready[b->pts[k]] = 1;
+        size_t before = r->next_row;
         while (r->next_row < r->np && r->ready[r->next_row] && !r->failed)
             write_row(r, r->next_row++);
+        if (r->o->on_rows && r->next_row > before && !r->failed)
+            r->o->on_rows(r->o->on_rows_arg);
         draw_progress(r, 0);
     }
 }

@@ -16,6 +16,10 @@ typedef struct {
     FILE *out;              /* CSV destination */
     const char *command;    /* the command line, for provenance */
     volatile sig_atomic_t *interrupted; /* set asynchronously to stop early (may be NULL) */
+    /* Optional: called after new rows were written and flushed (a live figure), one call at a
+     * time, from whichever thread wrote them. */
+    void (*on_rows)(void *arg);
+    void *on_rows_arg;
 } slt_run_opts;
 
 /* Run and stream the table to o->out. SLT_OK, SLT_EUSAGE (a point failed its check; nothing

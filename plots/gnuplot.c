@@ -253,6 +253,8 @@ static void terminal(FILE *gp, const slt_figure *f, const char *term)
 {
     if (!strcmp(term, "dumb"))
         fprintf(gp, "set terminal dumb size %d,%d mono\n", f->npanels > 1 ? 160 : 100, f->npanels > 1 ? 40 : 32);
+    else if (!strcmp(term, "x11"))
+        fprintf(gp, "set terminal x11 persist noraise size %d,%d enhanced title 'sltsim live'\n", f->width, f->height);
     else if (!strcmp(term, "svg"))
         fprintf(gp, "set terminal svg size %d,%d dynamic enhanced font 'DejaVu Sans,11'\n", f->width, f->height);
     else if (!strcmp(term, "pdf"))
@@ -290,7 +292,7 @@ void slt_gnuplot_script(FILE *gp, const slt_figure *f, const char *term)
         fputs("unset multiplot\n", gp);
 }
 
-static const char *find_gnuplot(void)
+const char *slt_gnuplot_path(void)
 {
     static const char *const cands[] = {SLT_GNUPLOT, "/usr/bin/gnuplot", "/usr/local/bin/gnuplot"};
     const char *env = getenv("SLTSIM_GNUPLOT");
@@ -367,7 +369,7 @@ static int temp_beside(const char *target, char *tmp, size_t len)
 
 int slt_gnuplot_render(const slt_figure *f, const char *target, int dumb_to_stderr, char *err)
 {
-    const char *gnuplot = find_gnuplot();
+    const char *gnuplot = slt_gnuplot_path();
     if (!gnuplot) {
         snprintf(err, SLT_ERRLEN, "gnuplot not found: install the Debian package gnuplot-nox");
         return SLT_EFAIL;
