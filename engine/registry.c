@@ -9,6 +9,8 @@ extern const slt_experiment slt_exp_early_stopping;
 extern const slt_experiment slt_exp_rf;
 extern const slt_experiment slt_exp_tilting;
 extern const slt_experiment slt_exp_tilting_toy;
+extern const slt_experiment slt_exp_nce;
+extern const slt_experiment slt_exp_nce_landscape;
 
 static const slt_experiment *const registry[] = {
     &slt_exp_ridge,
@@ -18,6 +20,8 @@ static const slt_experiment *const registry[] = {
     &slt_exp_rf,
     &slt_exp_tilting,
     &slt_exp_tilting_toy,
+    &slt_exp_nce,
+    &slt_exp_nce_landscape,
 };
 
 size_t slt_registry_count(void) { return sizeof registry / sizeof registry[0]; }
