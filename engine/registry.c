@@ -11,6 +11,7 @@ extern const slt_experiment slt_exp_tilting;
 extern const slt_experiment slt_exp_tilting_toy;
 extern const slt_experiment slt_exp_nce;
 extern const slt_experiment slt_exp_nce_landscape;
+extern const slt_experiment slt_exp_sensitivity;
 
 static const slt_experiment *const registry[] = {
     &slt_exp_ridge,
@@ -22,6 +23,7 @@ static const slt_experiment *const registry[] = {
     &slt_exp_tilting_toy,
     &slt_exp_nce,
     &slt_exp_nce_landscape,
+    &slt_exp_sensitivity,
 };
 
 size_t slt_registry_count(void) { return sizeof registry / sizeof registry[0]; }
