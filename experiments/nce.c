@@ -107,23 +107,27 @@ const slt_experiment slt_exp_nce = {
     .simulate = simulate,
     .check = check,
     .plot = {.y = "it_gd_nce,it_gd_comp", .ylabel = "iterations to |theta - R| < tol", .logy = 1,
-             .key = "left top", .title_params = "eta,tol"},
+             .key = "left bottom", .title_params = "eta,tol"},
 };
 
 /* ---- nce-landscape ---- */
 
-enum { L_R, L_THETA, LNPARAMS };
+enum { L_R, L_THETA, L_UNITS, LNPARAMS };
+
+static const char *const units_words[] = {"abs", "R", NULL};
 
 static const slt_param land_params[LNPARAMS] = {
     {"R", SLT_REAL, "2", 0.5, 8, 0, 0, NULL, "separation R; data N(R, 1), noise N(0, 1)"},
-    {"theta", SLT_REAL, "-1:3:81", -100, 100, 0, 0, NULL, "mean parameter theta"},
+    {"theta", SLT_REAL, "-1:3:81", -100, 100, 0, 0, NULL, "mean parameter theta (in units of R with units=R)"},
+    {"units", SLT_WORD, "abs", 0, 0, 0, 0, units_words,
+     "units of theta; abs = theta itself, R = theta/R (one grid of theta/R for several R)"},
 };
 
 static const char *const land_cols[] = {"lprof", "cprime_opt", "f_comp", "theta_over_R", "lprof_rel", "f_rel", NULL};
 
 static int land_theory(const double *par, double *out, char *err)
 {
-    double R = par[L_R], th = par[L_THETA], Lstar, L0;
+    double R = par[L_R], th = par[L_THETA] * ((int)par[L_UNITS] == 1 ? R : 1), Lstar, L0;
     if (slt_nce_lprof(R, th, &out[0]) || slt_nce_lprof(R, R, &Lstar) || slt_nce_lprof(R, 0, &L0)) {
         snprintf(err, SLT_ERRLEN, "qagi quadrature of the NCE profile loss did not converge at R = %g, theta = %g", R, th);
         return SLT_EFAIL;
@@ -146,7 +150,8 @@ const slt_experiment slt_exp_nce_landscape = {
         "2 ln 2 and L* = L_prof(R). f_comp = F(theta) = 1/2 + 1/2 (theta - R)^2 + 1/2 ln 2 pi, the compositional NLL.\n"
         "For comparing separations: theta_over_R = theta/R, lprof_rel = (L_prof(theta) - L*)/(L_prof(0) - L*) and\n"
         "f_rel = (F(theta) - F(R))/(F(0) - F(R)) = (theta/R - 1)^2: both 1 at theta = 0 and 0 at theta = R. As R\n"
-        "grows lprof_rel flattens near theta = R (curvature e^{-R^2/8} small) while f_rel does not.",
+        "grows lprof_rel flattens near theta = R (curvature e^{-R^2/8} small) while f_rel does not.\n"
+        "units=R reads the theta grid as theta/R, so that one grid covers the same relative range for every R.",
     .references = "Y. Jiang, J. Qin, Y. Wu, Y. Chen, T. Yang, L. Zhang, Learning Unnormalized Statistical Models via "
                   "Compositional Optimization, ICML 2023, arXiv:2306.07485",
     .nparams = LNPARAMS,

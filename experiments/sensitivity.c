@@ -25,6 +25,9 @@ static const slt_param params[NPARAMS] = {
 static const char *const theory_cols[] = {"p", "U", "p_over_Nd", NULL};
 static const char *const sim_cols[] = {"S", "S_inf", "S_over_U", NULL};
 static const char *const batch_params[] = {"N", "k", NULL};
+/* S_inf is drawn as a band (+- one standard deviation over trials): a level S approaches, not a
+ * curve of k */
+static const slt_column columns[] = {{"S_inf_sim", SLT_COL_SPREAD, NULL, NULL}, {NULL, 0, NULL, NULL}};
 
 static int theory(const double *par, double *out, char *err)
 {
@@ -115,6 +118,7 @@ const slt_experiment slt_exp_sensitivity = {
     .theory = theory,
     .simulate = simulate,
     .check = check,
+    .columns = columns,
     .plot = {.y = "S,U", .ylabel = "sensitivity sqrt(d) |grad f(z)|", .logy = 1, .key = "left bottom",
              .title_params = "model,act,d"},
 };

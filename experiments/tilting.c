@@ -111,7 +111,7 @@ const slt_experiment slt_exp_tilting = {
     .simulate = simulate,
     .check = check,
     .plot = {.y = "theta_deg", .ylabel = "angle theta to the nearest-centroid direction (degrees)",
-             .key = "left top", .title_params = "learner,d,m,s_low,n_per"},
+             .key = "right top", .title_params = "learner,d,m,s_low,n_per"},
 };
 
 /* ---- tilting-toy ---- */
