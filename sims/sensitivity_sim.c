@@ -78,14 +78,34 @@ static int ws_alloc(sens_ws *w)
            !w->g;
 }
 
+/* tanh(a) = e/(e + 2), e = expm1(2a): accurate near 0, and about twice as fast as libm's tanh,
+ * which was a third of a trial's time at N = 240, k = 40000 (9.6e6 calls) */
+static double fast_tanh(double a)
+{
+    if (fabs(a) > 20)
+        return a > 0 ? 1 : -1; /* 1 - tanh(20) = 8e-18: below rounding */
+    double e = expm1(2 * a);
+    return e / (e + 2);
+}
+
 /* A = phi(XW) or phi'(XW); h = W'z; NTK: X X' and X z */
 static void features(sens_ws *w)
 {
     const slt_sens_design *ds = w->ds;
     int Nm = (int)w->Nmax, km = (int)w->kmax, d = (int)ds->d, ord = ds->model == SLT_SENS_NTK;
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Nm, km, d, 1, w->X, d, w->W, km, 0, w->A, km);
-    for (size_t i = 0; i < (size_t)Nm * (size_t)km; i++)
-        w->A[i] = slt_sens_phi(ds->act, w->A[i], ord);
+    size_t n = (size_t)Nm * (size_t)km;
+    if (ds->act == SLT_SENS_TANH && !ord)
+        for (size_t i = 0; i < n; i++)
+            w->A[i] = fast_tanh(w->A[i]);
+    else if (ds->act == SLT_SENS_TANH)
+        for (size_t i = 0; i < n; i++) {
+            double t = fast_tanh(w->A[i]);
+            w->A[i] = 1 - t * t;
+        }
+    else
+        for (size_t i = 0; i < n; i++)
+            w->A[i] = slt_sens_phi(ds->act, w->A[i], ord);
     cblas_dgemv(CblasRowMajor, CblasTrans, d, km, 1, w->W, km, w->z, 1, 0, w->t, 1);
     for (int j = 0; j < km; j++) {
         w->dh[j] = slt_sens_phi(ds->act, w->t[j], 1);
