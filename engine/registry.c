@@ -8,6 +8,9 @@ extern const slt_experiment slt_exp_gd_dynamics;
 extern const slt_experiment slt_exp_early_stopping;
 extern const slt_experiment slt_exp_rf;
 extern const slt_experiment slt_exp_starvation;
+extern const slt_experiment slt_exp_sd_margin;
+extern const slt_experiment slt_exp_moons;
+extern const slt_experiment slt_exp_moons_boundary;
 
 static const slt_experiment *const registry[] = {
     &slt_exp_ridge,
@@ -16,6 +19,9 @@ static const slt_experiment *const registry[] = {
     &slt_exp_early_stopping,
     &slt_exp_rf,
     &slt_exp_starvation,
+    &slt_exp_sd_margin,
+    &slt_exp_moons,
+    &slt_exp_moons_boundary,
 };
 
 size_t slt_registry_count(void) { return sizeof registry / sizeof registry[0]; }
