@@ -17,7 +17,7 @@ enum { SLT_MOONS_MOMENTUM, SLT_MOONS_ADAM };
 void slt_moons_data(long n, double noise, double shift, double rotate, gsl_rng *rng, double *X, double *y);
 
 /* The network f(x) = w2' relu(W1 x + c1) + c2, parameters in one vector of slt_moons_nparams(w)
- * = 4 w + 1 doubles: P1 = [W1 | c1] (w x 3, row-major), then w2 (w), then c2. */
+ * = 4 w + 1 doubles: the two columns of W1 (w each), c1 (w), w2 (w), then c2. */
 size_t slt_moons_nparams(long width);
 /* Initialisation of starvation.md 7 (PyTorch's default): layer 1 U(+-1/sqrt 2), layer 2 U(+-1/sqrt w). */
 void slt_moons_init(long width, gsl_rng *rng, double *p);
