@@ -200,8 +200,7 @@ const slt_experiment slt_exp_moons = {
         "NTK feature (starvation.md 7).\n"
         "Theory: margin_sd = the root of sigma(-m) = 2 sd m, the margin SD gives a sample whose logit can move\n"
         "freely (per-sample stationarity of the mean loss; empty without SD); margin_mean approaches it.",
-    .references = "M. Pezeshki, S.-O. Kaba, Y. Bengio, A. Courville, D. Precup, G. Lajoie, Gradient Starvation: "
-                  "A Learning Proclivity in Neural Networks, NeurIPS 2021, arXiv:2011.09468",
+    .references = SLT_STARV_REFERENCE,
     .nparams = NPARAMS_MOONS,
     .params = moons_params,
     .theory_cols = moons_theory,
@@ -220,8 +219,7 @@ const slt_experiment slt_exp_moons_boundary = {
         "After epochs updates, the network's logit f(x1, x2) at every point of the x1, x2 grid (one trained\n"
         "network per trial serves the whole grid). logit_sim is the seed average of the logits, the heat map\n"
         "of the paper; its 0-contour is the decision boundary. Only SD (sd > 0) bends it round the moons.",
-    .references = "M. Pezeshki, S.-O. Kaba, Y. Bengio, A. Courville, D. Precup, G. Lajoie, Gradient Starvation: "
-                  "A Learning Proclivity in Neural Networks, NeurIPS 2021, arXiv:2011.09468",
+    .references = SLT_STARV_REFERENCE,
     .nparams = NPARAMS_BOUNDARY,
     .params = boundary_params,
     .theory_cols = (const char *const[]){NULL},

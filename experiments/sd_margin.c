@@ -37,8 +37,7 @@ const slt_experiment slt_exp_sd_margin = {
         "(first-order approximation, good when m* is large, i.e. small lambda).\n"
         "For the mean loss with penalty coef mean(f^2) (the two-moons network, experiment moons), lambda =\n"
         "2 coef: coef = 0.003 gives m* = 3.767.",
-    .references = "M. Pezeshki, S.-O. Kaba, Y. Bengio, A. Courville, D. Precup, G. Lajoie, Gradient Starvation: "
-                  "A Learning Proclivity in Neural Networks, NeurIPS 2021, arXiv:2011.09468",
+    .references = SLT_STARV_REFERENCE,
     .nparams = 1,
     .params = params,
     .theory_cols = theory_cols,

@@ -168,8 +168,7 @@ const slt_experiment slt_exp_starvation = {
         "V drops out: the standard errors are round-off.\n"
         "Refused: lambda = 0 with wd or sd (no fixed point); eta >= 2/L for gd (L = s_max^2/4 + lambda for\n"
         "wd, s_max^2 (1/4 + lambda) for sd, s_max^2 for mse); dual with mse; more than 1e7 steps per trial.",
-    .references = "M. Pezeshki, S.-O. Kaba, Y. Bengio, A. Courville, D. Precup, G. Lajoie, Gradient Starvation: "
-                  "A Learning Proclivity in Neural Networks, NeurIPS 2021, arXiv:2011.09468",
+    .references = SLT_STARV_REFERENCE,
     .nparams = NPARAMS,
     .params = params,
     .theory_cols = theory_cols,

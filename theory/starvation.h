@@ -3,6 +3,11 @@
 #ifndef SLT_STARVATION_H
 #define SLT_STARVATION_H
 
+/* The paper, for the experiments' references. */
+#define SLT_STARV_REFERENCE                                                                                          \
+    "M. Pezeshki, S.-O. Kaba, Y. Bengio, A. Courville, D. Precup, G. Lajoie, Gradient Starvation: A Learning "       \
+    "Proclivity in Neural Networks, NeurIPS 2021, arXiv:2011.09468"
+
 /* Penalty: weight decay (lambda/2)|theta|^2, spectral decoupling (lambda/2)|y_hat|^2, or the
  * squared loss (1/2)|Y y_hat - 1|^2 without penalty (the reference). */
 enum { SLT_STARV_WD, SLT_STARV_SD, SLT_STARV_MSE };
