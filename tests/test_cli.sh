@@ -75,7 +75,7 @@ bad "given twice" run ridge gamma=1 gamma=2
 bad "NAME=VALUE" run ridge gamma
 bad "n" run ridge n=1000000 gamma=10 --trials 1
 bad "plot" run ridge --plot fig.jpg
-bad "nothing to draw" run ridge gamma=2 --plot "$T/one.png"
+bad "nothing to plot" run ridge gamma=2 --plot "$T/one.png"
 bad "unknown option" run ridge --trails 5
 bad "no figure preset" figure nosuch
 
