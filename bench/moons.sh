@@ -14,24 +14,29 @@ EPOCHS=${3:-10000}
 . bench/common.sh
 PY=$(python_with numpy)
 PYT=$(python_with torch)
-# cpu_of CMD...: the user + system seconds of one run of CMD (stdout to $OUT)
-cpu_of() { /usr/bin/time -f '%U %S' -o bench/out/cpu.txt "$@" > "$OUT" 2>/dev/null; awk '{ printf "%.2f", $1 + $2 }' bench/out/cpu.txt; }
+# timed CMD...: R runs of CMD (stdout of the last in $OUT); prints "WALL CPU" of the fastest run,
+# CPU = user + system seconds
+timed() {
+    for i in $(seq "$R"); do
+        /usr/bin/time -f '%e %U %S' -o bench/out/time.txt "$@" > "$OUT" 2>/dev/null
+        awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' bench/out/time.txt
+    done | sort -n | head -1
+}
 OUT=bench/out/moons_sltsim.csv
-ts=$(best ./sltsim run moons epochs="$EPOCHS" shift_test=0.1 --trials "$SEEDS" --quiet)
-cs=$(cpu_of ./sltsim run moons epochs="$EPOCHS" shift_test=0.1 --trials "$SEEDS" --quiet)
+set -- $(timed ./sltsim run moons epochs="$EPOCHS" shift_test=0.1 --trials "$SEEDS" --quiet); ts=$1; cs=$2
+OUT=bench/out/moons_sltsim1.csv
+set -- $(timed ./sltsim run moons epochs="$EPOCHS" shift_test=0.1 --trials "$SEEDS" --quiet --threads 1); t1=$1; c1=$2
 OUT=bench/out/moons_numpy.csv
-tn=$(best "$PY" bench/ref_moons_numpy.py "$SEEDS" "$EPOCHS")
-cn=$(cpu_of "$PY" bench/ref_moons_numpy.py "$SEEDS" "$EPOCHS")
+set -- $(timed "$PY" bench/ref_moons_numpy.py "$SEEDS" "$EPOCHS"); tn=$1; cn=$2
 OUT=bench/out/moons_torch.csv
-tt=$(best "$PYT" bench/ref_moons_torch.py "$SEEDS" "$EPOCHS")
-ct=$(cpu_of "$PYT" bench/ref_moons_torch.py "$SEEDS" "$EPOCHS")
+set -- $(timed "$PYT" bench/ref_moons_torch.py "$SEEDS" "$EPOCHS"); tt=$1; ct=$2
 # col NAME: field NAME of the data rows of a CSV on stdin
 col() { awk -F, -v c="$1" '/^#/ {next} !h {for (i = 1; i <= NF; i++) if ($i == c) k = i; h = 1; next} {print $k}'; }
 # seed means of margin_mean and acc: sltsim columns by name, the references' columns 3 and 4
 sm=$(col margin_mean_sim < bench/out/moons_sltsim.csv); sa=$(col acc_sim < bench/out/moons_sltsim.csv)
 means() { awk -F, 'NR > 1 { m += $3; a += $4; k++ } END { printf "margin %.3f, acc %.4f", m / k, a / k }' "$1"; }
 npv=$("$PY" -c 'import numpy; print(numpy.__version__)')
-tv=$("$PYT" -c 'import torch; print(torch.__version__, torch.get_num_threads(), "threads")')
+tv=$("$PYT" -c 'import torch; print(torch.__version__)')
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 {
 echo "### Two moons: $SEEDS seeds x $EPOCHS epochs, width 500, n = 300 ($(machine))"
@@ -39,8 +44,9 @@ echo
 echo "| program | wall time (best of $R) | CPU time | sltsim speed-up (wall / CPU) | seed means |"
 echo "|---|---|---|---|---|"
 printf '| sltsim %s (all cores) | %s s | %s s | 1 | margin %.3f, acc %.4f |\n' "$(./sltsim --version | head -1 | cut -d' ' -f2)" "$ts" "$cs" "$sm" "$sa"
+echo "| sltsim, \`--threads 1\` | $t1 s | $c1 s | $(ratio "$t1" "$ts") / $(ratio "$c1" "$cs") | |"
 echo "| numpy $npv | $tn s | $cn s | $(ratio "$tn" "$ts") / $(ratio "$cn" "$cs") | $(means bench/out/moons_numpy.csv) |"
-echo "| PyTorch $tv, CPU, float64 | $tt s | $ct s | $(ratio "$tt" "$ts") / $(ratio "$ct" "$cs") | $(means bench/out/moons_torch.csv) |"
+echo "| PyTorch $tv (CPU, float64, $(nproc) intra-op threads) | $tt s | $ct s | $(ratio "$tt" "$ts") / $(ratio "$ct" "$cs") | $(means bench/out/moons_torch.csv) |"
 cat <<EOT
 
 Same work in all three: per seed the data recipe, PyTorch's initialisation, the NTK Gram at

@@ -8,6 +8,7 @@ Data from the numpy recipe. Prints CSV: seed,train_loss,margin_mean,acc.
 
 Usage: ref_moons_torch.py SEEDS EPOCHS [WIDTH]
 """
+import os
 import sys
 
 import numpy as np
@@ -29,6 +30,7 @@ def ntk_vectors(net, X):
 def main():
     seeds, epochs = int(sys.argv[1]), int(sys.argv[2])
     w = int(sys.argv[3]) if len(sys.argv) > 3 else 500
+    torch.set_num_threads(len(os.sched_getaffinity(0)))  # every core, as sltsim has
     print("seed,train_loss,margin_mean,acc")
     for s in range(seeds):
         rng = np.random.default_rng(s)

@@ -105,10 +105,11 @@ static int moons_simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *o
     slt_moons_train_cfg c = train_cfg(p0);
     long n = (long)p0[P_N];
     size_t np = b->npoints, ne = 0, ns = 0, npar = slt_moons_nparams(c.width);
-    size_t total = 2 * np + 3 * n + (size_t)3 * NTEST * np + npar + np * np;
+    size_t total = 2 * np + 3 * n + (size_t)3 * NTEST * np + npar;
     double *buf = malloc(total * sizeof(double));
     long *e = malloc(np * sizeof(long));
     slt_moons_rec *rec = malloc(np * sizeof *rec);
+    double *acc = NULL;
     int rc = !buf || !e || !rec;
     if (rc)
         snprintf(err, SLT_ERRLEN, "out of memory");
@@ -116,9 +117,13 @@ static int moons_simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *o
         slot(buf, &ns, b->par[k][P_SHIFT_TEST]);
         slot(buf + np, &ne, b->par[k][P_EPOCHS]);
     }
+    if (!rc && !(acc = malloc(ne * ns * sizeof(double)))) {
+        snprintf(err, SLT_ERRLEN, "out of memory");
+        rc = 1;
+    }
     if (!rc) {
         double *sh = buf, *ep = buf + np, *X = ep + np, *y = X + 2 * n, *Xt = y + n, *yt = Xt + 2 * NTEST * ns;
-        double *par = yt + NTEST * ns, *acc = par + npar;
+        double *par = yt + NTEST * ns;
         for (size_t r = 0; r < ne; r++)
             e[r] = (long)ep[r];
         qsort(e, ne, sizeof(long), cmp_long);
@@ -139,6 +144,7 @@ static int moons_simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *o
     free(buf);
     free(e);
     free(rec);
+    free(acc);
     return rc ? SLT_EFAIL : SLT_OK;
 }
 
