@@ -15,6 +15,7 @@ enum { P_SHIFT_TEST = NCOMMON, NPARAMS_MOONS };
 enum { P_X1 = NCOMMON, P_X2, NPARAMS_BOUNDARY };
 
 #define NTEST 2000 /* fresh test points per shift_test (starvation.md 7) */
+#define GRID_CHUNK 1024 /* moons-boundary evaluates its grid in blocks: memory independent of the grid size */
 
 static const char *const opt_words[] = {"momentum", "adam", NULL};
 
@@ -150,7 +151,7 @@ static int moons_simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *o
 
 static int boundary_check(const double *par, int simulate, int threads, char *err)
 {
-    return check_common(par, simulate, threads, 0, err);
+    return check_common(par, simulate, threads, GRID_CHUNK, err);
 }
 
 /* One trained network per trial serves the whole x1, x2 grid. */
@@ -159,8 +160,8 @@ static int boundary_simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double
     const double *p0 = b->par[0];
     slt_moons_train_cfg c = train_cfg(p0);
     long n = (long)p0[P_N], ep = (long)p0[P_EPOCHS], np = (long)b->npoints;
-    double *X = malloc((3 * n + slt_moons_nparams(c.width) + 2 * np) * sizeof(double));
-    slt_moons_work *w = slt_moons_alloc(c.width, np);
+    double *X = malloc((3 * n + slt_moons_nparams(c.width) + 2 * GRID_CHUNK) * sizeof(double));
+    slt_moons_work *w = slt_moons_alloc(c.width, GRID_CHUNK);
     int rc = !X || !w;
     if (rc)
         snprintf(err, SLT_ERRLEN, "out of memory");
@@ -168,12 +169,14 @@ static int boundary_simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double
         double *y = X + 2 * n, *par = y + n, *G = par + slt_moons_nparams(c.width);
         slt_moons_data(n, p0[P_NOISE], p0[P_SHIFT], p0[P_ROTATE], rng, X, y);
         rc = slt_moons_train(&c, n, X, y, rng, 1, &ep, 0, 0, NULL, NULL, NULL, NULL, par, err);
-        for (long k = 0; k < np; k++) {
-            G[2 * k] = b->par[k][P_X1];
-            G[2 * k + 1] = b->par[k][P_X2];
+        for (long k0 = 0; k0 < np && !rc; k0 += GRID_CHUNK) {
+            long m = np - k0 < GRID_CHUNK ? np - k0 : GRID_CHUNK;
+            for (long k = 0; k < m; k++) {
+                G[2 * k] = b->par[k0 + k][P_X1];
+                G[2 * k + 1] = b->par[k0 + k][P_X2];
+            }
+            slt_moons_forward(w, par, m, G, out + k0);
         }
-        if (!rc)
-            slt_moons_forward(w, par, np, G, out);
     }
     slt_moons_free(w);
     free(X);
