@@ -62,6 +62,11 @@ is "$(grep -v '^#' "$T/g.csv" | head -1)" \
 l=$(col logit_sim < "$T/g.csv" | sed -n 1p); r=$(col logit_sim < "$T/g.csv" | sed -n 10p)
 awk -v l="$l" -v r="$r" 'BEGIN { exit !(l > 0 && r < 0) }'; ok $? "logit > 0 left of the gap, < 0 right of it ($l, $r)"
 
+# the grid is evaluated in blocks of 1024 points: a 2500-point grid gives the same logit as a 2-point one
+big=$($S run moons-boundary width=10 epochs=10 x1=-2:2:50 x2=-2:2:50 --trials 2 | col logit_sim | tail -1)
+is "$big" "$($S run moons-boundary width=10 epochs=10 x1=-2,2 x2=2 --trials 2 | col logit_sim | tail -1)" \
+   "moons-boundary: same network and logit at (2, 2) on a 2500-point grid and a 2-point one"
+
 # --- determinism across thread counts
 same_threads "1 2" run starvation s1=2,4 reg=wd,sd lambda=0.01 t=0:50:6 --trials 4 --seed 3
 ok $? "starvation: byte-identical for --threads 1 and 2"
