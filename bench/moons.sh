@@ -5,7 +5,9 @@
 # CPU, float64 (bench/ref_moons_torch.py, Debian python3-torch). Wall time (best of R) and CPU time
 # (user + system, of the same run) for each; the seed-mean margin and accuracy are compared.
 # Writes bench/out/moons.md.
-# Usage: bench/moons.sh [REPEATS] [SEEDS] [EPOCHS]   (defaults 1, 10, 10000: the issue's run)
+# Usage: [TORCH_THREADS=K] bench/moons.sh [REPEATS] [SEEDS] [EPOCHS]   (defaults 1, 10, 10000: the
+# issue's run; PyTorch intra-op threads K, default 1). Each program's "WALL CPU" is also kept in
+# bench/out/moons_times.txt as it finishes.
 set -e
 cd "$(dirname "$0")/.."
 R=${1:-1}
@@ -20,8 +22,9 @@ timed() {
     for i in $(seq "$R"); do
         /usr/bin/time -f '%e %U %S' -o bench/out/time.txt "$@" > "$OUT" 2>/dev/null
         awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' bench/out/time.txt
-    done | sort -n | head -1
+    done | sort -n | head -1 | tee -a bench/out/moons_times.txt
 }
+echo "# $(date -u) SEEDS=$SEEDS EPOCHS=$EPOCHS: sltsim, sltsim --threads 1, numpy, torch" >> bench/out/moons_times.txt
 OUT=bench/out/moons_sltsim.csv
 set -- $(timed ./sltsim run moons epochs="$EPOCHS" shift_test=0.1 --trials "$SEEDS" --quiet); ts=$1; cs=$2
 OUT=bench/out/moons_sltsim1.csv
@@ -46,14 +49,16 @@ echo "|---|---|---|---|---|"
 printf '| sltsim %s (all cores) | %s s | %s s | 1 | margin %.3f, acc %.4f |\n' "$(./sltsim --version | head -1 | cut -d' ' -f2)" "$ts" "$cs" "$sm" "$sa"
 echo "| sltsim, \`--threads 1\` | $t1 s | $c1 s | $(ratio "$t1" "$ts") / $(ratio "$c1" "$cs") | |"
 echo "| numpy $npv | $tn s | $cn s | $(ratio "$tn" "$ts") / $(ratio "$cn" "$cs") | $(means bench/out/moons_numpy.csv) |"
-echo "| PyTorch $tv (CPU, float64, $(nproc) intra-op threads) | $tt s | $ct s | $(ratio "$tt" "$ts") / $(ratio "$ct" "$cs") | $(means bench/out/moons_torch.csv) |"
+echo "| PyTorch $tv (CPU, float64, ${TORCH_THREADS:-1} intra-op thread(s)) | $tt s | $ct s | $(ratio "$tt" "$ts") / $(ratio "$ct" "$cs") | $(means bench/out/moons_torch.csv) |"
 cat <<EOT
 
 Same work in all three: per seed the data recipe, PyTorch's initialisation, the NTK Gram at
 initialisation and its eigendecomposition, $EPOCHS full-batch GD steps with momentum on the mean
 logistic loss in double precision, then margins and the accuracy on 2000 fresh points. sltsim runs
 one seed per thread (fused, vectorised layer-1 passes and BLAS dgemv for the output layer);
-numpy and PyTorch run the seeds in sequence, PyTorch with its intra-op threads. The random
+numpy and PyTorch run the seeds in sequence (numpy's OpenBLAS may use every core; PyTorch uses
+${TORCH_THREADS:-1} intra-op thread(s): at this size a second thread barely helps it, and on a loaded
+machine its spin-waiting made PyTorch's CPU time per epoch about four times larger in a trial run). The random
 streams differ (numpy/PyTorch generators vs sltsim's), so the seed means agree statistically, not
 digit for digit. CPU time (user + system) is shown beside wall time because the development
 machine is shared: wall times there vary with its load, CPU times much less.

@@ -6,7 +6,7 @@ logistic loss (softplus(-y f)), EPOCHS full-batch steps per seed; the NTK at ini
 torch.func-free per-block formulas (the same Gram as bench/ref_moons_numpy.py) and torch.linalg.eigh.
 Data from the numpy recipe. Prints CSV: seed,train_loss,margin_mean,acc.
 
-Usage: ref_moons_torch.py SEEDS EPOCHS [WIDTH]
+Usage: [TORCH_THREADS=K] ref_moons_torch.py SEEDS EPOCHS [WIDTH]
 """
 import os
 import sys
@@ -30,7 +30,9 @@ def ntk_vectors(net, X):
 def main():
     seeds, epochs = int(sys.argv[1]), int(sys.argv[2])
     w = int(sys.argv[3]) if len(sys.argv) > 3 else 500
-    torch.set_num_threads(len(os.sched_getaffinity(0)))  # every core, as sltsim has
+    # intra-op threads: $TORCH_THREADS, default 1 (at n = 300, width 500 a second thread barely
+    # helps, and on a loaded machine its spin-waiting multiplied PyTorch's CPU time by four)
+    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "1")))
     print("seed,train_loss,margin_mean,acc")
     for s in range(seeds):
         rng = np.random.default_rng(s)
