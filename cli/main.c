@@ -196,8 +196,14 @@ static int cmd_describe(int argc, char **argv)
     for (const char *const *c = e->theory_cols; c && *c; c++)
         printf(" %s", *c);
     printf("\n  simulation (mean over trials and its standard error):");
-    for (const char *const *c = e->sim_cols; c && *c; c++)
-        printf(" %s_sim %s_se", *c, *c);
+    for (size_t j = 0; e->sim_cols && e->sim_cols[j]; j++)
+        if (!slt_is_quantile_col(e, j))
+            printf(" %s_sim %s_se", e->sim_cols[j], e->sim_cols[j]);
+    if (e->quantile_cols && e->quantile_cols[0]) {
+        printf("\n  simulation (median over trials, lower and upper quartiles):");
+        for (const char *const *c = e->quantile_cols; *c; c++)
+            printf(" %s_med %s_q1 %s_q3", *c, *c, *c);
+    }
     printf("\n  trials (number of trials averaged at the point; 0 where not simulated)\n");
     if (e->batch_params && e->batch_params[0]) {
         printf("\none trial serves every value of:");
