@@ -309,38 +309,6 @@ static void run_req_init(run_req *r)
         r->threads = r->threads < 1 ? 1 : 1024;
 }
 
-/* The provenance command of a request: `sltsim run ...`, the same table for any --threads,
- * so --threads and --quiet are left out. */
-static char *run_command(const run_req *r, int trials_given, int seed_given)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    if (!m)
-        return NULL;
-    fputs("sltsim run ", m);
-    put_shell_word(m, r->e->name);
-    for (int i = 0; i < r->nassign; i++) {
-        putc(' ', m);
-        put_shell_word(m, r->assign[i]);
-    }
-    if (trials_given)
-        fprintf(m, " --trials %ld", r->trials);
-    if (seed_given)
-        fprintf(m, " --seed %ld", r->seed);
-    const char *files[][2] = {{"-o", r->out}, {"--plot", r->plot}};
-    for (size_t k = 0; k < 2; k++)
-        if (files[k][1]) {
-            fprintf(m, " %s ", files[k][0]);
-            put_shell_word(m, files[k][1]);
-        }
-    if (fclose(m) != 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
 /* A plot option at argv[*i] ("--x NAME", "--logy"): 1 consumed, 0 not a plot option, -1 refused. */
 static int parse_plot_option(int argc, char **argv, int *i, slt_plot_opts *po)
 {
@@ -366,9 +334,10 @@ static int parse_plot_option(int argc, char **argv, int *i, slt_plot_opts *po)
     return 1;
 }
 
-/* The recorded command of `run`: the arguments as given, less --threads K and --quiet, which do
- * not change the table (so that files are byte-identical for any --threads). */
-static char *recorded_command(int argc, char **argv, const char *skip)
+/* The recorded command: `sltsim run` and the arguments not marked in skip (NULL: all). For `run`,
+ * the arguments as given less --threads K and --quiet, which do not change the table (so that
+ * files are byte-identical for any --threads). */
+static char *recorded_command(int argc, char *const *argv, const char *skip)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -377,7 +346,7 @@ static char *recorded_command(int argc, char **argv, const char *skip)
         return NULL;
     fputs("sltsim run", m);
     for (int i = 0; i < argc; i++)
-        if (!skip[i]) {
+        if (!skip || !skip[i]) {
             putc(' ', m);
             put_shell_word(m, argv[i]);
         }
@@ -878,30 +847,33 @@ static int preset_plot_opts(const slt_preset *p, run_req *r)
 /* `sltsim run ...` equivalent to the preset, for the provenance line. */
 static char *preset_command(const slt_preset *p, const run_req *r, int seed_given)
 {
-    char *base = run_command(r, 1, seed_given), *buf = NULL;
-    size_t len = 0;
-    FILE *m = base ? open_memstream(&buf, &len) : NULL;
-    if (!m) {
-        free(base);
+    char trials[32], seed[32], flags[SLT_PRESET_MAXSETTINGS + 1][48];
+    const char **w = malloc((size_t)(p->nargs + 2 * p->nsettings + 16) * sizeof *w);
+    int n = 0;
+    if (!w)
         return NULL;
-    }
-    fputs(base, m);
-    free(base);
+    w[n++] = r->e->name;
+    for (int i = 0; i < p->nargs; i++)
+        w[n++] = p->args[i];
+    snprintf(trials, sizeof trials, "%ld", r->trials);
+    snprintf(seed, sizeof seed, "%ld", r->seed);
+    w[n++] = "--trials", w[n++] = trials;
+    if (seed_given)
+        w[n++] = "--seed", w[n++] = seed;
+    w[n++] = "-o", w[n++] = r->out, w[n++] = "--plot", w[n++] = r->plot;
     for (int i = -1; i < p->nsettings; i++) {
         const char *key = i < 0 ? "title" : p->settings[i].key, *val = i < 0 ? p->title : p->settings[i].value;
-        if (!val || (slt_plot_takes_value(key) == 0 && strcmp(val, "1")))
+        int takes = slt_plot_takes_value(key);
+        if (!val || (takes == 0 && strcmp(val, "1")))
             continue;
-        fprintf(m, " --%s", key);
-        if (slt_plot_takes_value(key)) {
-            putc(' ', m);
-            put_shell_word(m, val);
-        }
+        snprintf(flags[i + 1], sizeof flags[0], "--%s", key);
+        w[n++] = flags[i + 1];
+        if (takes)
+            w[n++] = val;
     }
-    if (fclose(m) != 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
+    char *cmd = recorded_command(n, (char *const *)w, NULL);
+    free(w);
+    return cmd;
 }
 
 static int figure_paths(const char *dir, const char *name, char *csv, char *png, size_t len)
