@@ -44,6 +44,7 @@ typedef struct {
     double *z;                     /* heat map: z[k] at (x[k], y[k]), k = ix + nx * iy */
     size_t nx, ny;                 /* heat map: grid size, n = nx * ny */
     double level;                  /* heat map: contour level */
+    double zspan;                  /* heat map: colours span level +- zspan (shared by panels) */
     int contour;                   /* heat map: draw the contour */
 } slt_layer;
 

@@ -213,6 +213,11 @@ static void splot_heatmap(FILE *gp, size_t pi, const slt_panel *p, const slt_lay
     fputs("set view map\nset pm3d map corners2color c1\nset palette defined (0 '#3b4cc0', 1 '#f7f7f7', 2 '#b40426')\n"
           "set colorbox\nunset key\nset autoscale xfix\nset autoscale yfix\n", gp);
     axis_text(gp, "cblabel", p->y2label);
+    fputs("set cbrange [", gp);
+    put_num(gp, h->level - h->zspan);
+    fputc(':', gp);
+    put_num(gp, h->level + h->zspan);
+    fputs("]\n", gp);
     if (h->contour) {
         fputs("set contour base\nset cntrparam levels discrete ", gp);
         put_num(gp, h->level);
@@ -222,7 +227,7 @@ static void splot_heatmap(FILE *gp, size_t pi, const slt_panel *p, const slt_lay
     fprintf(gp, "splot $p%zul%zu using 1:2:3 with pm3d notitle", pi, li);
     if (h->contour && !dumb)
         fprintf(gp, ", $p%zul%zu using 1:2:3 nosurface with lines lw 2.5 lc rgb 'black' notitle", pi, li);
-    fputs("\nunset view\nunset pm3d\nunset contour\nunset colorbox\nset autoscale\n", gp);
+    fputs("\nunset view\nunset pm3d\nunset contour\nunset colorbox\nset autoscale\nset cbrange [*:*]\n", gp);
 }
 
 static void plot_panel(FILE *gp, size_t pi, const slt_panel *p, const char *key, int dumb)
