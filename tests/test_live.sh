@@ -26,11 +26,14 @@ grep -q 'simulation (mean' "$T/screen"; ok $? "the screen shows the simulation e
 if command -v Xvfb > /dev/null; then
     disp=:$((90 + $$ % 100))
     Xvfb "$disp" -screen 0 1280x900x24 -nolisten tcp > "$T/xvfb.log" 2>&1 & xpid=$!
-    sleep 2
+    for i in $(seq 1 60); do DISPLAY=$disp xwininfo -root > /dev/null 2>&1 && break; sleep 0.5; done
     DISPLAY=$disp "$S" run ridge gamma=0.2:4:16 n=60 --trials 20 --plot live -o "$T/w.csv" > "$T/wout" 2> "$T/werr"
     ok $? "the live run in a window exits 0 ($(head -c 200 "$T/werr"))"
-    sleep 2
-    DISPLAY=$disp xwininfo -root -tree > "$T/tree" 2>&1
+    for i in $(seq 1 20); do
+        DISPLAY=$disp xwininfo -root -tree > "$T/tree" 2>&1
+        grep -q 'sltsim live' "$T/tree" && break
+        sleep 0.5
+    done
     grep -q 'sltsim live' "$T/tree"; ok $? "a gnuplot window titled 'sltsim live' is on the screen"
     ! grep -q 'ridge' "$T/wout"; ok $? "nothing drawn in the terminal when a window is used"
     DISPLAY=$disp xwd -root -silent > "$T/shot.xwd" 2>/dev/null
