@@ -16,6 +16,29 @@ OUT = os.environ.get("SLTSIM_NOTEBOOK_OUT", ".")
 '''
 
 
+# The sgd, robustness and starvation notebooks were written before python/sltsim.py and keep their own
+# small CLI helper (a list of dicts, numbers as floats); this is that cell, unchanged.
+CLI_SETUP = '''import csv, io, math, os, shutil, subprocess
+from IPython.display import Image, display
+
+# the sltsim binary: $SLTSIM, else the build tree next to this notebook, else PATH
+SLTSIM = os.environ.get("SLTSIM") or next(
+    (p for p in [os.path.join(os.getcwd(), "..", "sltsim"), shutil.which("sltsim")] if p and os.path.exists(p)), "sltsim")
+OUT = os.environ.get("SLTSIM_NOTEBOOK_OUT", ".")
+
+def sltsim(*args):
+    """Run sltsim, return the table as a list of dicts (numbers as floats, empty fields as None)."""
+    text = subprocess.run([SLTSIM, *map(str, args), "--quiet"], check=True, capture_output=True, text=True).stdout
+    rows = csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#"))
+    def num(v):
+        try:
+            return float(v) if v != "" else None
+        except ValueError:
+            return v
+    return [{k: num(v) for k, v in r.items()} for r in rows]
+'''
+
+
 FIRST_SETUP = """import os, subprocess, sys
 from IPython.display import Image, display
 
@@ -208,7 +231,7 @@ NOTEBOOKS = {
                "bounds exist in sltsim and are labelled as bounds: the Zou et al. upper bound for averaged SGD and a "
                "Jensen lower bound on the bias. The ASGD upper bound of Li et al. (their Theorem 4.1) is not "
                "implemented."),
-        ("code", SETUP),
+        ("code", CLI_SETUP),
         ("code", 'rows = sltsim("run", "sgd", "d=200", "init=large,small", "algo=sgd,asgd", "N=10:2000:10:log",\n'
                  '              "--trials", 200, "--plot", os.path.join(OUT, "sgd.png"))\n'
                  'display(Image(os.path.join(OUT, "sgd.png")))\n'
@@ -239,7 +262,7 @@ NOTEBOOKS = {
                "NCE against a compositional likelihood (Jiang et al. 2023), and the sensitivity of "
                "interpolators against the universal law of robustness (Bombari et al. 2023). `sltsim describe` "
                "marks what is from a paper [P], derived and checked [D], simulated [S] or unverified [U]."),
-        ("code", SETUP),
+        ("code", CLI_SETUP),
         ("md", "## 1. Pure boundary tilting\n\nTwo classes on a line, t = y mu + sigma N(0, 1); the boundary "
                "passes through 0 and tilts by theta. Every tilt below 90 degrees classifies the same points "
                "correctly, but the distance to the boundary shrinks like cos theta."),
@@ -308,7 +331,7 @@ NOTEBOOKS = {
                "an L2 penalty on the logits instead of the weights, removes the coupling. sltsim integrates "
                "the exact dynamics of a two-feature model and trains the model itself (gradient descent on "
                "theta, with a random rotation V per trial that must drop out)."),
-        ("code", SETUP),
+        ("code", CLI_SETUP),
         ("md", "## The two-feature toy\n\nTwo samples, feature strengths s1 (varied) and s2 = 2, coupling "
                "delta = 0.5. Under weight decay the weak feature's response z2 ends lower the stronger feature 1 "
                "is; under SD every run ends at the same point."),
@@ -373,8 +396,11 @@ NOTEBOOKS = {
 def build(name, cells):
     nb = nbf.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    for kind, src in cells:
-        nb.cells.append(nbf.v4.new_markdown_cell(src) if kind == "md" else nbf.v4.new_code_cell(src))
+    for k, (kind, src) in enumerate(cells):
+        cell = nbf.v4.new_markdown_cell(src) if kind == "md" else nbf.v4.new_code_cell(src)
+        # stable ids (nbformat draws random ones), so that regenerating changes only what was edited
+        cell.id = f"{os.path.splitext(name)[0][:56]}-{k}"
+        nb.cells.append(cell)
     nbf.write(nb, os.path.join(HERE, name))
 
 if __name__ == "__main__":
