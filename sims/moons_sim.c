@@ -13,6 +13,14 @@
 
 #include "engine/slt.h"
 
+/* AVX2 and generic clones of the hot loops, chosen at load time (GCC; clang 14 cannot call
+ * its clones across files, so the fuzz build takes the generic code). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define SLT_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SLT_CLONES
+#endif
+
 struct slt_moons_work {
     long w, nmax;
     double *A;  /* nmax x w: relu(W1 x + c1) */
@@ -86,7 +94,7 @@ void slt_moons_free(slt_moons_work *w)
 
 /* A = relu(a x1 + b x2 + c), one pass per point (the input has 2 coordinates: a GEMM of inner
  * dimension 2 or 3 is memory-bound and several times slower than this loop); f = A w2 + c2 (dgemv). */
-__attribute__((target_clones("avx2", "default"))) void slt_moons_forward(slt_moons_work *w, const double *p, long n, const double *X, double *f)
+SLT_CLONES void slt_moons_forward(slt_moons_work *w, const double *p, long n, const double *X, double *f)
 {
     long W = w->w;
     const double *a = p, *b = p + W, *c = p + 2 * W;
@@ -115,7 +123,7 @@ static double output_grad(slt_moons_work *w, long n, const double *y, const doub
     return loss / (double)n;
 }
 
-__attribute__((target_clones("avx2", "default"))) double slt_moons_loss_grad(slt_moons_work *w, const double *p, long n, const double *X, const double *y,
+SLT_CLONES double slt_moons_loss_grad(slt_moons_work *w, const double *p, long n, const double *X, const double *y,
                            double sd, double wd, double *f, double *g)
 {
     long W = w->w;
