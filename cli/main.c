@@ -195,14 +195,15 @@ static int cmd_describe(int argc, char **argv)
     printf("\ncolumns:\n  parameters, then theory:");
     for (const char *const *c = e->theory_cols; c && *c; c++)
         printf(" %s", *c);
-    printf("\n  simulation (mean over trials and its standard error):");
-    for (size_t j = 0; e->sim_cols && e->sim_cols[j]; j++)
-        if (!slt_is_quantile_col(e, j))
-            printf(" %s_sim %s_se", e->sim_cols[j], e->sim_cols[j]);
-    if (e->quantile_cols && e->quantile_cols[0]) {
-        printf("\n  simulation (median over trials, lower and upper quartiles):");
-        for (const char *const *c = e->quantile_cols; *c; c++)
-            printf(" %s_med %s_q1 %s_q3", *c, *c, *c);
+    int quant = e->quantile_cols && e->quantile_cols[0];
+    printf("\n  simulation (mean over trials and its standard error%s):",
+           quant ? "; NAME_med, NAME_q1, NAME_q3 give the median and quartiles over trials" : "");
+    for (size_t j = 0; e->sim_cols && e->sim_cols[j]; j++) {
+        const char *c = e->sim_cols[j];
+        if (slt_is_quantile_col(e, j))
+            printf(" %s_med %s_q1 %s_q3", c, c, c);
+        else
+            printf(" %s_sim %s_se", c, c);
     }
     printf("\n  trials (number of trials averaged at the point; 0 where not simulated)\n");
     if (e->batch_params && e->batch_params[0]) {
