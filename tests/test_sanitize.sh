@@ -30,7 +30,7 @@ done
 for s in "$SRC"/tests/test_*cli*.sh "$SRC"/tests/test_injection.sh "$SRC"/tests/test_safety.sh; do
     [ -f "$s" ] || continue
     log=san-build/logs/$(basename "$s").log
-    SLTSIM=$PWD/san-build/sltsim sh "$s" > "$log" 2>&1
+    SLTSIM=$PWD/san-build/sltsim SLTSIM_ASAN=1 sh "$s" > "$log" 2>&1
     report "$(basename "$s")" "$log" $?
 done
 echo "1..$n"
