@@ -7,6 +7,7 @@ extern const slt_experiment slt_exp_mp;
 extern const slt_experiment slt_exp_gd_dynamics;
 extern const slt_experiment slt_exp_early_stopping;
 extern const slt_experiment slt_exp_rf;
+extern const slt_experiment slt_exp_masked_sc, slt_exp_sc_toy;
 
 static const slt_experiment *const registry[] = {
     &slt_exp_ridge,
@@ -14,6 +15,7 @@ static const slt_experiment *const registry[] = {
     &slt_exp_gd_dynamics,
     &slt_exp_early_stopping,
     &slt_exp_rf,
+    &slt_exp_masked_sc, &slt_exp_sc_toy,
 };
 
 size_t slt_registry_count(void) { return sizeof registry / sizeof registry[0]; }
