@@ -9,10 +9,11 @@
 #include "sims/sparse_coding_sim.h"
 
 enum { P_D, P_P, P_PLEARN, P_K, P_NOISE, P_N, P_BATCH, P_EPOCHS, P_LR, P_VISIBLE, P_INIT, P_OBJECTIVE, P_NHELD,
-       NPARAMS };
+       P_STEPS, P_SCALING, NPARAMS };
 
 static const char *const init_words[] = {"truth", "samples", "gaussian", NULL};
 static const char *const objective_words[] = {"both", "standard", "masked", NULL};
+static const char *const scaling_words[] = {"none", "d", NULL};
 
 static const slt_param params[NPARAMS] = {
     {"d", SLT_INT, "100", 2, 1e5, 0, 0, NULL, "dimension d of the signals"},
@@ -33,6 +34,11 @@ static const slt_param params[NPARAMS] = {
     {"objective", SLT_WORD, "both", 0, 0, 0, 0, objective_words,
      "objectives trained; both = standard and masked from the same draws (paired)"},
     {"nheld", SLT_INT, "1000", 1, 1e7, 0, 0, NULL, "fresh samples for the held-out losses"},
+    {"steps", SLT_INT, "0", 0, 1e9, 0, 0, NULL,
+     "Adam steps (0 = epochs times the batches per epoch); set it to compare training-set sizes n at a fixed step count"},
+    {"scaling", SLT_WORD, "none", 0, 0, 0, 0, scaling_words,
+     "size rule; none = p, p_learn, k as given; d = the d-scaling regime of the paper: p = 2d, p_learn = 4d, "
+     "k = floor(d/20), overriding p, p_learn and k"},
 };
 
 static const char *const theory_cols[] = {"p_learn_per_n", NULL};
@@ -50,25 +56,32 @@ static long visible_of(const double *par) { return lround(par[P_VISIBLE] * par[P
 static slt_sc_config config(const double *par)
 {
     int obj = (int)par[P_OBJECTIVE];
-    slt_sc_config c = {(long)par[P_D], (long)par[P_P], (long)par[P_PLEARN], (long)par[P_K], (long)par[P_N],
-                       (long)par[P_BATCH], (long)par[P_EPOCHS], par[P_NOISE] / sqrt(par[P_D]), par[P_LR],
-                       visible_of(par), (int)par[P_INIT], {obj != 2, obj != 1}, (long)par[P_NHELD]};
+    long d = (long)par[P_D], scaled = (int)par[P_SCALING] == 1;
+    slt_sc_config c = {d, scaled ? 2 * d : (long)par[P_P], scaled ? 4 * d : (long)par[P_PLEARN],
+                       scaled ? d / 20 : (long)par[P_K], (long)par[P_N], (long)par[P_BATCH], (long)par[P_EPOCHS],
+                       par[P_NOISE] / sqrt(par[P_D]), par[P_LR], visible_of(par), (int)par[P_INIT],
+                       {obj != 2, obj != 1}, (long)par[P_NHELD], (long)par[P_STEPS]};
     return c;
 }
 
 /* p'/n, the over-parametrisation against the training set (sparse_coding.md 11); 0 for fresh samples */
 static int theory(const double *par, double *out, char *err)
 {
-    out[0] = par[P_N] > 0 ? par[P_PLEARN] / par[P_N] : 0;
+    slt_sc_config c = config(par);
+    out[0] = c.n > 0 ? (double)c.p_learn / (double)c.n : 0;
     return SLT_OK;
 }
 
 static int check(const double *par, int simulate, int threads, char *err)
 {
     long d = (long)par[P_D], v = visible_of(par);
-    if (par[P_K] > par[P_P]) {
-        snprintf(err, SLT_ERRLEN, "k: sparsity %ld exceeds the %ld true atoms; allowed: 1 <= k <= p", (long)par[P_K],
-                 (long)par[P_P]);
+    slt_sc_config c = config(par);
+    if (c.k < 1) {
+        snprintf(err, SLT_ERRLEN, "d: scaling=d sets k = floor(d/20) = 0; allowed with scaling=d: d >= 20");
+        return SLT_EUSAGE;
+    }
+    if (c.k > c.p) {
+        snprintf(err, SLT_ERRLEN, "k: sparsity %ld exceeds the %ld true atoms; allowed: 1 <= k <= p", c.k, c.p);
         return SLT_EUSAGE;
     }
     if (v < 1 || v >= d) {
@@ -78,7 +91,6 @@ static int check(const double *par, int simulate, int threads, char *err)
     }
     if (!simulate)
         return SLT_OK;
-    slt_sc_config c = config(par);
     return slt_memory_check(slt_sc_trial_bytes(&c), threads, "p_learn, n, nheld, batch or d", err,
                             "p_learn: p' = %ld atoms with d = %ld, n = %ld, batch = %ld needs", c.p_learn, d, c.n, c.batch);
 }
@@ -124,6 +136,9 @@ const slt_experiment slt_exp_masked_sc = {
         "Training: Adam (lr, 0.9, 0.999, 1e-8, bias correction), the n training samples walked in order in batches\n"
         "(ceil(n/batch) steps per epoch), every row of B renormalised after every step, moments kept. n = 0: a fresh\n"
         "batch from the model every step, 5 steps per epoch (as n = 1000, batch 200); train_* is then empty.\n"
+        "steps > 0 fixes the number of Adam steps instead (to compare training-set sizes at equal work).\n"
+        "scaling=d: p = 2d, p_learn = 4d, k = floor(d/20) (the paper's d-scaling regime: k = 5, 7, 10, 12 at\n"
+        "d = 100, 150, 200, 250); the p, p_learn, k columns then show the values given, not those used.\n"
         "One trial draws A, the training set, nheld held-out samples and the initial B once and trains every\n"
         "requested objective from them (paired; fresh batches are replayed identically for both).\n"
         "Columns (lower is better): cos_* = (1/p) sum_i min_j (1 - |cos(a_i, b_j)|); euc_* = (1/p) sum_i\n"

@@ -41,19 +41,20 @@ static int theory(const double *par, double *out, char *err)
     out[3] = t.limit;
     out[4] = t.mu;
     out[5] = t.nu;
-    out[6] = slt_sc_mask_truth_flat((int)par[P_D], (int)par[P_VISIBLE], 1.0);
+    if (par[P_VISIBLE] < par[P_D]) /* else nothing is hidden: not defined */
+        out[6] = slt_sc_mask_truth_flat((int)par[P_D], (int)par[P_VISIBLE], 1.0);
     return SLT_OK;
 }
 
 static int check(const double *par, int simulate, int threads, char *err)
 {
     long d = (long)par[P_D];
-    if ((long)par[P_VISIBLE] >= d) {
+    if (simulate && (long)par[P_VISIBLE] >= d) {
         snprintf(err, SLT_ERRLEN, "visible: %ld visible coordinates leave none hidden; allowed: 1 <= visible <= d - 1 = %ld",
                  (long)par[P_VISIBLE], d - 1);
         return SLT_EUSAGE;
     }
-    if ((long)par[P_M] >= d) {
+    if (simulate && (long)par[P_M] >= d) {
         snprintf(err, SLT_ERRLEN, "m: %ld copies need m directions orthogonal to the atom; allowed: m <= d - 1 = %ld",
                  (long)par[P_M], d - 1);
         return SLT_EUSAGE;

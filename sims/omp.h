@@ -22,7 +22,7 @@ double slt_omp_bytes(size_t nmax, size_t pmax, size_t kmax);
  * when the correlations vanish (|<D_j, r>| <= 1e-12 ||y|| max_j ||D_j||) or the new atom is
  * (numerically) in the span of the active ones. Output: idx[i k + t] the t-th atom chosen and
  * coef[i k + t] its coefficient; unused slots have idx -1, coef 0. Returns the number of signals
- * that stopped early. n <= nmax, p <= pmax, k <= kmax. */
+ * that stopped early, (size_t)-1 if out of memory. n <= nmax, p <= pmax, k <= kmax. */
 size_t slt_omp_run(slt_omp *w, const double *D, size_t ldd, size_t p, size_t dim, const double *Y, size_t ldy,
                    size_t n, size_t k, int *idx, double *coef);
 

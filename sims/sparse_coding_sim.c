@@ -233,7 +233,8 @@ static int train(trial_ws *w, int obj, const uint64_t seeds[3])
     memcpy(w->B, w->B0, qd * sizeof(double));
     memset(w->m, 0, qd * sizeof(double));
     memset(w->v, 0, qd * sizeof(double));
-    for (long t = 1; t <= c->epochs * nbat; t++) {
+    long steps = c->steps > 0 ? c->steps : c->epochs * nbat;
+    for (long t = 1; t <= steps; t++) {
         const double *Y = w->Yf;
         size_t nb = w->nb;
         if (c->n > 0) {

@@ -20,6 +20,7 @@ typedef struct {
     int init;          /* SLT_SC_INIT_* */
     int run[2];        /* train the standard / masked objective */
     long nheld;        /* fresh samples for the held-out losses */
+    long steps;        /* Adam steps; 0 = epochs times the batches per epoch */
 } slt_sc_config;
 
 /* Outcome of one objective; train is NaN when n = 0 (no fixed training set). */

@@ -366,7 +366,7 @@ static void test_metrics(void)
 
 static slt_sc_config small(void)
 {
-    slt_sc_config c = {20, 10, 10, 1, 40, 20, 3, 0.0, 0.0, 18, SLT_SC_INIT_TRUTH, {1, 1}, 50};
+    slt_sc_config c = {20, 10, 10, 1, 40, 20, 3, 0.0, 0.0, 18, SLT_SC_INIT_TRUTH, {1, 1}, 50, 0};
     return c;
 }
 
