@@ -20,7 +20,7 @@ static const slt_param params[NPARAMS] = {
     {"p", SLT_INT, "200", 1, 1e6, 0, 0, NULL, "true atoms p; rows of A, iid N(0,1) then unit norm"},
     {"p_learn", SLT_INT, "1000", 1, 1e6, 0, 0, NULL, "learned atoms p' (over-realized when p' > p)"},
     {"k", SLT_INT, "5", 1, 1e4, 0, 0, NULL, "sparsity k; nonzeros per code, and the atoms OMP selects (k <= p)"},
-    {"noise", SLT_REAL, "1", 0, 1e3, 0, 0, NULL, "noise sigma sqrt(d); sigma = noise/sqrt(d), SNR = 1/noise^2"},
+    {"noise", SLT_REAL, "1", 0, 1e3, 0, 0, NULL, "noise level sigma sqrt d; sigma = noise/sqrt(d), SNR = 1/noise^2"},
     {"n", SLT_INT, "1000", 0, 1e7, 0, 0, NULL,
      "training samples n (0 = a fresh batch every step, 5 steps per epoch)"},
     {"batch", SLT_INT, "200", 1, 1e6, 0, 0, NULL, "mini-batch size"},
@@ -120,8 +120,7 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
 
 const slt_experiment slt_exp_masked_sc = {
     .name = "masked-sc",
-    .summary = "masked sparse coding: dictionary recovery by the standard vs the masking objective, paired "
-               "(Chidambaram et al. 2023)",
+    .summary = "masked sparse coding: standard vs masking objective, paired (Chidambaram et al. 2023)",
     .description =
         "Dictionary learning (sparse_coding.md 2-7). Truth A: p unit rows in R^d (iid N(0,1), normalised, new each\n"
         "trial); a sample is y = z A + eps, z supported on a uniform k-subset with N(0, I) entries scaled to unit norm,\n"
