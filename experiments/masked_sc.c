@@ -101,7 +101,6 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
     slt_sc_result r[2];
     if (slt_sc_trial(&c, rng, r, err))
         return SLT_EFAIL;
-    enum { NSIM = 11 };
     for (int o = 0; o < 2; o++) {
         if (!c.run[o])
             continue;
@@ -114,7 +113,6 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
     }
     if (c.run[0] && c.run[1])
         out[2] = r[0].cos - r[1].cos;
-    (void)NSIM;
     return SLT_OK;
 }
 

@@ -4,6 +4,7 @@
  * Theory: theory/sparse_coding.c; paired Monte Carlo: sims/sparse_coding_sim.c. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "engine/slt.h"
 #include "sims/sparse_coding_sim.h"
@@ -65,18 +66,24 @@ static int check(const double *par, int simulate, int threads, char *err)
 static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, char *err)
 {
     const double *p0 = b->par[0];
-    double delta[b->npoints], gs[b->npoints], gm[b->npoints], lt;
-    for (size_t k = 0; k < b->npoints; k++)
-        delta[k] = b->par[k][P_DELTA];
-    if (slt_sc_toy_mc(p0[P_C], (long)p0[P_M], (long)p0[P_D], (long)p0[P_VISIBLE], (long)p0[P_SAMPLES], b->npoints,
-                      delta, rng, gs, gm, &lt, err))
+    size_t np = b->npoints;
+    double *delta = calloc(3 * np, sizeof(double)), lt;
+    if (!delta) {
+        snprintf(err, SLT_ERRLEN, "out of memory");
         return SLT_EFAIL;
-    for (size_t k = 0; k < b->npoints; k++) {
+    }
+    double *gs = delta + np, *gm = gs + np;
+    for (size_t k = 0; k < np; k++)
+        delta[k] = b->par[k][P_DELTA];
+    int rc = slt_sc_toy_mc(p0[P_C], (long)p0[P_M], (long)p0[P_D], (long)p0[P_VISIBLE], (long)p0[P_SAMPLES], np, delta,
+                           rng, gs, gm, &lt, err);
+    for (size_t k = 0; rc == SLT_OK && k < np; k++) {
         out[k * 3 + 0] = gs[k];
         out[k * 3 + 1] = gm[k];
         out[k * 3 + 2] = lt;
     }
-    return SLT_OK;
+    free(delta);
+    return rc ? SLT_EFAIL : SLT_OK;
 }
 
 const slt_experiment slt_exp_sc_toy = {

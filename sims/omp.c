@@ -28,17 +28,16 @@ struct slt_omp {
     double *nrm2;        /* pmax: ||D_j||^2 */
     double *L;           /* nmax x kmax x kmax: lower Cholesky factors of the active Gram matrices */
     double *b;           /* nmax x kmax: C0 on the active atoms */
-    double *gath;        /* the atoms whose rows are computed next, gathered (grown on demand) */
-    size_t gath_cap;
+    double *gath;        /* pmax x dmax: the atoms whose rows are computed next, gathered */
     int *newat;          /* pmax */
     double *corr;        /* pmax */
     double *tiny;        /* nmax: the vanishing threshold of each signal */
     unsigned char *done; /* nmax: signal stopped early */
 };
 
-double slt_omp_bytes(size_t nmax, size_t pmax, size_t kmax)
+double slt_omp_bytes(size_t nmax, size_t pmax, size_t dmax, size_t kmax)
 {
-    return 8.0 * ((double)pmax * pmax + (double)nmax * pmax + 3.0 * pmax + nmax + (double)nmax * kmax * (kmax + 1)) +
+    return 8.0 * ((double)pmax * pmax + (double)pmax * dmax + (double)nmax * pmax + 3.0 * pmax + nmax + (double)nmax * kmax * (kmax + 1)) +
            4.0 * pmax + nmax;
 }
 
@@ -51,7 +50,7 @@ void slt_omp_free(slt_omp *w)
     free(w);
 }
 
-slt_omp *slt_omp_alloc(size_t nmax, size_t pmax, size_t kmax)
+slt_omp *slt_omp_alloc(size_t nmax, size_t pmax, size_t dmax, size_t kmax)
 {
     slt_omp *w = calloc(1, sizeof *w);
     if (!w)
@@ -66,8 +65,9 @@ slt_omp *slt_omp_alloc(size_t nmax, size_t pmax, size_t kmax)
     w->newat = malloc(pmax * sizeof(int));
     w->done = malloc(nmax + 1);
     w->corr = malloc(pmax * sizeof(double));
+    w->gath = malloc(pmax * dmax * sizeof(double));
     w->tiny = malloc((nmax + 1) * sizeof(double));
-    if (!w->corr || !w->tiny || !w->rows || !w->slot || !w->C0 || !w->nrm2 || !w->L || !w->b || !w->newat || !w->done) {
+    if (!w->corr || !w->gath || !w->tiny || !w->rows || !w->slot || !w->C0 || !w->nrm2 || !w->L || !w->b || !w->newat || !w->done) {
         slt_omp_free(w);
         return NULL;
     }
@@ -135,8 +135,8 @@ static int select_atom(const slt_omp *w, size_t p, const double *c0, const int *
     return (int)j;
 }
 
-/* Gram rows of the atoms chosen at this step that have none yet: one dgemm. 0 if out of memory. */
-static int add_rows(slt_omp *w, const double *D, size_t ldd, size_t p, size_t dim, size_t *nrows, const int *idx,
+/* Gram rows of the atoms chosen at this step that have none yet: one dgemm. */
+static void add_rows(slt_omp *w, const double *D, size_t ldd, size_t p, size_t dim, size_t *nrows, const int *idx,
                     size_t n, size_t k, size_t t)
 {
     size_t nn = 0;
@@ -148,20 +148,12 @@ static int add_rows(slt_omp *w, const double *D, size_t ldd, size_t p, size_t di
         }
     }
     if (!nn)
-        return 1;
-    if (nn * dim > w->gath_cap) {
-        double *g = realloc(w->gath, nn * dim * sizeof(double));
-        if (!g)
-            return 0;
-        w->gath = g;
-        w->gath_cap = nn * dim;
-    }
+        return;
     for (size_t a = 0; a < nn; a++)
         memcpy(w->gath + a * dim, D + (size_t)w->newat[a] * ldd, dim * sizeof(double));
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nn, (int)p, (int)dim, 1.0, w->gath, (int)dim, D, (int)ldd,
                 0.0, w->rows + *nrows * w->pmax, (int)w->pmax);
     *nrows += nn;
-    return 1;
 }
 
 /* Step t of signal i: select, extend the factor, refit; 0 if it stops here. */
@@ -207,8 +199,8 @@ size_t slt_omp_run(slt_omp *w, const double *D, size_t ldd, size_t p, size_t dim
             }
         }
         /* rows are needed by the next step's selection, and by every later Cholesky update */
-        if (t + 1 < k && !add_rows(w, D, ldd, p, dim, &nrows, idx, n, k, t))
-            return (size_t)-1;
+        if (t + 1 < k)
+            add_rows(w, D, ldd, p, dim, &nrows, idx, n, k, t);
     }
     return early;
 }

@@ -8,12 +8,12 @@
 
 typedef struct slt_omp slt_omp;
 
-/* Workspace for batches of up to nmax signals, dictionaries of up to pmax atoms, k <= kmax.
- * NULL if out of memory. */
-slt_omp *slt_omp_alloc(size_t nmax, size_t pmax, size_t kmax);
+/* Workspace for batches of up to nmax signals of dimension up to dmax, dictionaries of up to pmax
+ * atoms, k <= kmax. NULL if out of memory. */
+slt_omp *slt_omp_alloc(size_t nmax, size_t pmax, size_t dmax, size_t kmax);
 void slt_omp_free(slt_omp *w);
 /* Bytes a workspace of these sizes holds (for memory checks). */
-double slt_omp_bytes(size_t nmax, size_t pmax, size_t kmax);
+double slt_omp_bytes(size_t nmax, size_t pmax, size_t dmax, size_t kmax);
 
 /* Codes of the n signals Y (n x dim, row stride ldy) over the p atoms D (p x dim, row stride ldd,
  * atoms as rows, NOT rescaled). For each signal i, k greedy steps: select the inactive atom with the
@@ -22,7 +22,7 @@ double slt_omp_bytes(size_t nmax, size_t pmax, size_t kmax);
  * when the correlations vanish (|<D_j, r>| <= 1e-12 ||y|| max_j ||D_j||) or the new atom is
  * (numerically) in the span of the active ones. Output: idx[i k + t] the t-th atom chosen and
  * coef[i k + t] its coefficient; unused slots have idx -1, coef 0. Returns the number of signals
- * that stopped early, (size_t)-1 if out of memory. n <= nmax, p <= pmax, k <= kmax. */
+ * that stopped early. n <= nmax, p <= pmax, dim <= dmax, k <= kmax. */
 size_t slt_omp_run(slt_omp *w, const double *D, size_t ldd, size_t p, size_t dim, const double *Y, size_t ldy,
                    size_t n, size_t k, int *idx, double *coef);
 

@@ -165,7 +165,7 @@ static int ws_alloc(trial_ws *w, const slt_sc_config *c)
     w->all_cols = malloc(w->d * sizeof(int));
     w->all = malloc((size_t)c->p * sizeof(size_t));
     w->S = malloc(k * sizeof(size_t));
-    w->omp = slt_omp_alloc(w->nb, w->q, k);
+    w->omp = slt_omp_alloc(w->nb, w->q, w->d, k);
     if (!w->A || !w->Ytr || !w->Yho || !w->B0 || !w->B || !w->m || !w->v || !w->grad || !w->BV || !w->YV || !w->Yf ||
         !w->R || !w->coef || !w->idx || !w->perm || !w->all_cols || !w->all || !w->S || !w->omp) {
         ws_free(w);
@@ -180,7 +180,7 @@ double slt_sc_trial_bytes(const slt_sc_config *c)
 {
     double q = (double)c->p_learn, d = (double)c->d, nb = (double)c->batch;
     return 8.0 * (c->p * d + (c->n + c->nheld) * d + 6 * q * d + 2 * nb * d + 2 * nb * c->k) + 8.0 * c->p +
-           slt_omp_bytes((size_t)c->batch, (size_t)c->p_learn, (size_t)c->k);
+           slt_omp_bytes((size_t)c->batch, (size_t)c->p_learn, (size_t)c->d, (size_t)c->k);
 }
 
 /* Loss of objective obj on the rows Y[0..nb) with dictionary B; the gradient added to w->grad if

@@ -152,7 +152,7 @@ static void test_omp_reference(void)
         int idx[3 * 3], S[3];
         normals(g, D, p * dim);
         normals(g, Y, n * dim);
-        slt_omp *w = slt_omp_alloc(n, p, k);
+        slt_omp *w = slt_omp_alloc(n, p, dim, k);
         slt_omp_run(w, D, dim, p, dim, Y, dim, n, k, idx, coef);
         slt_omp_free(w);
         for (size_t i = 0; i < n; i++, trials++) {
@@ -185,7 +185,7 @@ static void test_omp_best_subset(void)
     memcpy(D, Qm->data, sizeof D);
     normals(g, y, P);
     int idx[K], S[K];
-    slt_omp *w = slt_omp_alloc(1, P, K);
+    slt_omp *w = slt_omp_alloc(1, P, P, K);
     slt_omp_run(w, D, P, P, P, y, P, 1, K, idx, coef);
     slt_omp_free(w);
     double omp_rr = ls_fit(D, P, idx, K, y, x, r), best = INFINITY;
@@ -205,7 +205,7 @@ static void test_omp_rules(void)
 {
     int idx[4];
     double coef[4];
-    slt_omp *w = slt_omp_alloc(64, 64, 4);
+    slt_omp *w = slt_omp_alloc(64, 64, 64, 4);
     const double D1[] = {0, 1, 1, 0}, y1[] = {1, 1};
     slt_omp_run(w, D1, 2, 2, 2, y1, 2, 1, 1, idx, coef);
     check_ok(idx[0] == 0, "tie |<D_0, y>| = |<D_1, y>|: the first index (got %d)", idx[0]);
@@ -292,7 +292,7 @@ static void check_gradient(int masked, gsl_rng *g)
     size_t nd = masked ? NV : DM, ns = masked ? DM - NV : DM;
     gather(B, Q, dec, nd, Bd);
     gather(Y, N, dec, nd, Yd);
-    slt_omp *w = slt_omp_alloc(N, Q, K);
+    slt_omp *w = slt_omp_alloc(N, Q, DM, K);
     slt_omp_run(w, Bd, nd, Q, nd, Yd, nd, N, K, idx, coef);
     slt_omp_free(w);
     double loss = slt_sc_loss_grad(B, DM, Y, N, K, idx, coef, sc, ns, grad, R);
