@@ -136,7 +136,8 @@ const slt_experiment slt_exp_masked_sc = {
         "batch from the model every step, 5 steps per epoch (as n = 1000, batch 200); train_* is then empty.\n"
         "steps > 0 fixes the number of Adam steps instead (to compare training-set sizes at equal work).\n"
         "scaling=d: p = 2d, p_learn = 4d, k = floor(d/20) (the paper's d-scaling regime: k = 5, 7, 10, 12 at\n"
-        "d = 100, 150, 200, 250); the p, p_learn, k columns then show the values given, not those used.\n"
+        "d = 100, 150, 200, 250); the p, p_learn, k columns then show the values given, not those used\n"
+        "(figure subtitles name p, p_learn and k only when they are given).\n"
         "One trial draws A, the training set, nheld held-out samples and the initial B once and trains every\n"
         "requested objective from them (paired; fresh batches are replayed identically for both).\n"
         "Columns (lower is better): cos_* = (1/p) sum_i min_j (1 - |cos(a_i, b_j)|); euc_* = (1/p) sum_i\n"
@@ -160,6 +161,6 @@ const slt_experiment slt_exp_masked_sc = {
     .simulate = simulate,
     .check = check,
     .plot = {.y = "cos_standard,cos_masked", .ylabel = "cosine error (1/p) sum min (1 - |cos|)",
-             .key = "left top", .title_params = "d,p,p_learn,k,n"},
+             .key = "left top", .title_params = "d,n"},
     .columns = columns,
 };
