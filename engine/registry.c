@@ -17,6 +17,7 @@ extern const slt_experiment slt_exp_starvation;
 extern const slt_experiment slt_exp_sd_margin;
 extern const slt_experiment slt_exp_moons;
 extern const slt_experiment slt_exp_moons_boundary;
+extern const slt_experiment slt_exp_masked_sc, slt_exp_sc_toy;
 
 static const slt_experiment *const registry[] = {
     &slt_exp_ridge,
@@ -34,6 +35,7 @@ static const slt_experiment *const registry[] = {
     &slt_exp_sd_margin,
     &slt_exp_moons,
     &slt_exp_moons_boundary,
+    &slt_exp_masked_sc, &slt_exp_sc_toy,
 };
 
 size_t slt_registry_count(void) { return sizeof registry / sizeof registry[0]; }
