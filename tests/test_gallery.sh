@@ -1,5 +1,6 @@
 #!/bin/sh
-# The gallery: `make gallery` in fast mode (GALLERY_TRIALS=2: every preset with --trials 2) into a
+# The gallery: `make gallery` in fast mode (GALLERY_TRIALS=2: every preset with --trials 2, or theory only
+# when its simulation takes over GALLERY_TIMEOUT = 60 s) into a
 # scratch folder, then its index.html in headless Chromium: every image loaded (the page's own script
 # writes "K of N images loaded, L of N SVG" into #imgcheck after the load event; --dump-dom reads it back) and
 # every preset of figures/*.fig and `sltsim figure list` is on the page and in README.md. Keeps a
@@ -11,7 +12,7 @@ G=$T/gallery
 unset MAKEFLAGS MFLAGS MAKELEVEL
 
 start=$(date +%s)
-GALLERY_TRIALS=2 GALLERY_TIMEOUT=300 ${MAKE:-make} -s -C "$B" gallery GALLERY_DIR="$G" > "$T/make.log" 2>&1
+GALLERY_TRIALS=2 GALLERY_TIMEOUT=60 ${MAKE:-make} -s -C "$B" gallery GALLERY_DIR="$G" > "$T/make.log" 2>&1
 st=$?
 secs=$(( $(date +%s) - start ))
 ok $st "make gallery (fast mode) exits 0 in $secs s ($(grep -v ' ok$' "$T/make.log" | tail -2 | tr '\n' ' '))"
