@@ -230,8 +230,19 @@ static void splot_heatmap(FILE *gp, size_t pi, const slt_panel *p, const slt_lay
     fputs("\nunset view\nunset pm3d\nunset contour\nunset colorbox\nset autoscale\nset cbrange [*:*]\n", gp);
 }
 
+static int panel_has_data(const slt_panel *p)
+{
+    for (size_t li = 0; li < p->nlayers; li++)
+        for (size_t k = 0; k < p->layers[li].n; k++)
+            if (p->layers[li].kind != SLT_LAYER_HLINE && p->layers[li].kind != SLT_LAYER_XMARK &&
+                isfinite(p->layers[li].y[k]) && isfinite(p->layers[li].x[k]))
+                return 1;
+    return 0;
+}
+
 static void plot_panel(FILE *gp, size_t pi, const slt_panel *p, const char *key, int dumb)
 {
+    fputs("unset label 1\nset autoscale x\n", gp);
     if (p->key && dumb)
         fputs("set key inside right top nobox noenhanced\n", gp);
     else if (p->key) {
@@ -245,12 +256,16 @@ static void plot_panel(FILE *gp, size_t pi, const slt_panel *p, const char *key,
         splot_heatmap(gp, pi, p, h, dumb);
         return;
     }
+    if (!panel_has_data(p)) { /* gnuplot refuses to autoscale nothing: a fixed empty frame */
+        fputs("unset logscale\nset xrange [0:1]\nset yrange [0:1]\nunset key\n"
+              "set label 1 'nothing to draw: no value in this panel' at graph 0.5, 0.5 center\n", gp);
+    }
     fputs("plot ", gp);
     int n = 0;
     for (size_t li = 0; li < p->nlayers; li++)
         n += plot_layer(gp, pi, li, &p->layers[li], n > 0);
-    if (!n)
-        fputs("NaN notitle", gp); /* nothing at all to draw: say so with an empty frame */
+    if (!n) /* nothing at all to draw (a simulation-only quantity run with --trials 0): say so */
+        fputs("NaN notitle", gp);
     fputc('\n', gp);
 }
 
@@ -315,7 +330,9 @@ static void first_message(int fd, char *out, size_t len)
     char buf[2048];
     ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
     buf[n > 0 ? n : 0] = 0;
-    char *s = buf;
+    char *s = buf, *w;
+    while ((w = strstr(s, "warning:")) && strchr(w, '\n') && (size_t)(w - s) < 40)
+        s = strchr(w, '\n') + 1; /* gnuplot's warnings (iconv under LC_ALL=C) are not the error */
     while (*s == '\n' || *s == ' ' || *s == '^')
         s += strspn(s, "\n ^");
     size_t k = 0;
