@@ -1120,5 +1120,7 @@ int main(int argc, char **argv)
     if (close_stdout() != 0 && rc == 0)
         rc = die(1, "error writing standard output: %s", strerror(errno));
     slt_mpi_finalize();
-    return rc;
+    /* Under mpirun rank 0's status is the run's: another rank exiting non-zero first would make
+     * mpirun end rank 0 before it has finished. */
+    return slt_mpi_rank() > 0 ? 0 : rc;
 }

@@ -28,13 +28,19 @@ static void row_prefix(const slt_grid *g, size_t k, double *par, char *buf, size
     buf[o < len ? o : len - 1] = 0;
 }
 
-/* A line of the file against the header line this run writes: 0 when equal, else a message. */
+/* A line of the file against the header line this run writes: 0 when equal, else a message
+ * quoting both from a little before the first difference. */
 static int same_line(const char *got, size_t glen, const char *want, size_t wlen, int lineno, char *err)
 {
     if (glen == wlen && memcmp(got, want, glen) == 0)
         return 0;
-    snprintf(err, SLT_ERRLEN, "its line %d is '%.*s', this run's is '%.*s'", lineno,
-             (int)(glen > 60 ? 60 : glen), got, (int)(wlen > 60 ? 60 : wlen), want);
+    size_t d = 0;
+    while (d < glen && d < wlen && got[d] == want[d])
+        d++;
+    size_t from = d > 20 ? d - 20 : 0;
+    glen -= from, wlen -= from;
+    snprintf(err, SLT_ERRLEN, "its line %d has '%s%.*s', this run's '%s%.*s'", lineno, from ? "..." : "",
+             (int)(glen > 50 ? 50 : glen), got + from, from ? "..." : "", (int)(wlen > 50 ? 50 : wlen), want + from);
     for (char *c = err; *c; c++) /* one line, whatever the file held */
         if ((unsigned char)*c < 0x20 || *c == 0x7f)
             *c = '?';
