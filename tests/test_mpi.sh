@@ -31,10 +31,17 @@ same_ranks rf features=iid,sorf d=16 psi1=0.5,1 --trials 3
 same_ranks gd-dynamics alpha=0.5,2 snr=4 t=0.1:100:5:log N=30 --trials 5
 
 # standard output, and the figure drawn by rank 0 only
-"$S" run ridge gamma=0.5,2 n=30 --trials 3 --plot dumb > "$T/one/so.txt"
+"$S" run ridge gamma=0.5,2 n=30 --trials 3 --plot dumb > "$T/one/so.txt" 2> "$T/one/so.err"
 mpi 3 run ridge gamma=0.5,2 n=30 --trials 3 --plot dumb > "$T/k3/so.txt" 2> "$T/k3/err"; st=$?
 [ $st -eq 0 ] && cmp -s "$T/one/so.txt" "$T/k3/so.txt" && [ "$(grep -c '^# sltsim' "$T/k3/so.txt")" -eq 1 ]
 ok $? "mpirun -np 3 to standard output with --plot dumb: the table and figure once, the same bytes (exit $st)"
+
+# a figure preset: rank 0 writes its table and figure
+printf 'title tiny\nexperiment ridge\nargs gamma=0.5,2 n=30\ntrials 3\nx gamma\n' > "$T/tiny.fig"
+(cd "$T/one" && "$S" figure ../tiny.fig -o . --quiet > out)
+(cd "$T/k2" && mpi 2 figure ../tiny.fig -o . --quiet > out 2> err); st=$?
+[ $st -eq 0 ] && cmp -s "$T/one/tiny.csv" "$T/k2/tiny.csv" && is_png "$T/k2/tiny.png" && cmp -s "$T/one/out" "$T/k2/out"
+ok $? "mpirun -np 2 figure FILE.fig: the same table, a PNG, the paths printed once (exit $st $(cat "$T/k2/err"))"
 
 # rank 0 speaks for all: one message, one listing
 mpi 3 run ridge gamma=-1 > "$T/out" 2> "$T/err"; st=$?
