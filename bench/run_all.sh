@@ -6,7 +6,7 @@
 #        bench/run_all.sh --assemble  (only write bench/RESULTS.md from bench/out/*.md)
 set -e
 cd "$(dirname "$0")/.."
-order="ridgeless gd_dynamics rf floors"
+order="ridgeless gd_dynamics rf sensitivity moons floors"
 mkdir -p bench/out
 if [ "$1" != --assemble ]; then
     for b in $order; do sh "bench/$b.sh" "$@"; done

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "engine/engine.h"
 #include "engine/preset.h"
+#include "plots/live.h"
 #include "engine/sltmpi.h"
 #include "plots/plot.h"
 
@@ -133,9 +134,12 @@ static void usage(FILE *f)
             "       Cartesian product, the first given varying slowest.\n"
             "run options: --trials N (0 = theory only; default %d)  --seed S (default 1)\n"
             "       --threads K (default: all cores)  -o/--out FILE (default standard output)\n"
-            "       --plot FILE.png|.svg|.pdf|dumb  --quiet\n"
+            "       --plot FILE.png|.svg|.pdf|dumb|live (live: redrawn as rows arrive)  --live  --quiet\n"
             "       --resume (with -o FILE: finish the run that left FILE.partial, same arguments)\n"
-            "plot options: --x NAME  --y Q1,Q2  --yrange LO:HI  --logy  --title TEXT  --ylabel TEXT\n"
+            "plot options: --x NAME (a parameter, or any column: a trajectory)  --y Q1,Q2  --yrange LO:HI\n"
+            "       --logy  --logx  --title TEXT  --ylabel TEXT  --size W,H\n"
+            "       --band (mean +- SD over trials, shaded)  --panels PARAM (a panel per value)\n"
+            "       --y2 COLUMN (right axis)  --heatmap COLUMN --x P1 --y P2 [--contour LEVEL]\n"
             "       --hline COLUMN (reference lines)  --xmark COLUMN (a vertical line per curve)\n",
             SLT_DEFAULT_TRIALS);
 }
@@ -196,9 +200,16 @@ static int cmd_describe(int argc, char **argv)
     printf("\ncolumns:\n  parameters, then theory:");
     for (const char *const *c = e->theory_cols; c && *c; c++)
         printf(" %s", *c);
-    printf("\n  simulation (mean over trials and its standard error):");
-    for (const char *const *c = e->sim_cols; c && *c; c++)
-        printf(" %s_sim %s_se", *c, *c);
+    int quant = e->quantile_cols && e->quantile_cols[0];
+    printf("\n  simulation (mean over trials and its standard error%s):",
+           quant ? "; NAME_med, NAME_q1, NAME_q3 give the median and quartiles over trials" : "");
+    for (size_t j = 0; e->sim_cols && e->sim_cols[j]; j++) {
+        const char *c = e->sim_cols[j];
+        if (slt_is_quantile_col(e, j))
+            printf(" %s_med %s_q1 %s_q3", c, c, c);
+        else
+            printf(" %s_sim %s_se", c, c);
+    }
     printf("\n  trials (number of trials averaged at the point; 0 where not simulated)\n");
     if (e->batch_params && e->batch_params[0]) {
         printf("\none trial serves every value of:");
@@ -304,38 +315,6 @@ static void run_req_init(run_req *r)
         r->threads = r->threads < 1 ? 1 : 1024;
 }
 
-/* The provenance command of a request: `sltsim run ...`, the same table for any --threads,
- * so --threads and --quiet are left out. */
-static char *run_command(const run_req *r, int trials_given, int seed_given)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    if (!m)
-        return NULL;
-    fputs("sltsim run ", m);
-    put_shell_word(m, r->e->name);
-    for (int i = 0; i < r->nassign; i++) {
-        putc(' ', m);
-        put_shell_word(m, r->assign[i]);
-    }
-    if (trials_given)
-        fprintf(m, " --trials %ld", r->trials);
-    if (seed_given)
-        fprintf(m, " --seed %ld", r->seed);
-    const char *files[][2] = {{"-o", r->out}, {"--plot", r->plot}};
-    for (size_t k = 0; k < 2; k++)
-        if (files[k][1]) {
-            fprintf(m, " %s ", files[k][0]);
-            put_shell_word(m, files[k][1]);
-        }
-    if (fclose(m) != 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
 /* A plot option at argv[*i] ("--x NAME", "--logy"): 1 consumed, 0 not a plot option, -1 refused. */
 static int parse_plot_option(int argc, char **argv, int *i, slt_plot_opts *po)
 {
@@ -361,9 +340,11 @@ static int parse_plot_option(int argc, char **argv, int *i, slt_plot_opts *po)
     return 1;
 }
 
-/* The recorded command of `run`: the arguments as given, less --threads K, --quiet and --resume,
- * which do not change the table (so that files are byte-identical for any --threads). */
-static char *recorded_command(int argc, char **argv, const char *skip)
+/* The recorded command: `sltsim run` and the arguments not marked in skip (NULL: all). For `run`,
+ * the arguments as given less --threads K, --quiet and --resume, which do not
+ * change the table (so that
+ * files are byte-identical for any --threads). */
+static char *recorded_command(int argc, char *const *argv, const char *skip)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -372,7 +353,7 @@ static char *recorded_command(int argc, char **argv, const char *skip)
         return NULL;
     fputs("sltsim run", m);
     for (int i = 0; i < argc; i++)
-        if (!skip[i]) {
+        if (!skip || !skip[i]) {
             putc(' ', m);
             put_shell_word(m, argv[i]);
         }
@@ -408,9 +389,11 @@ static int parse_run_args(int argc, char **argv, run_req *r, char *skip)
             r->out = argv[++i];
         } else if (!strcmp(a, "--plot")) {
             if (!next || !*next)
-                return die(2, "--plot needs FILE.png, FILE.svg, FILE.pdf or dumb");
+                return die(2, "--plot needs FILE.png, FILE.svg, FILE.pdf, dumb or live");
             r->plot = argv[++i];
-        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
+        } else if (!strcmp(a, "--live"))
+            r->plot = "live";
+        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
             r->quiet = skip[i] = 1;
         else if (!strcmp(a, "--resume"))
             r->resume = skip[i] = 1; /* the resumed table's provenance is the first run's */
@@ -719,6 +702,16 @@ static void preset_origin(const slt_preset *p, const char *err, char *buf, size_
         snprintf(buf, len, "%.160s: ", p->path);
 }
 
+static void live_rows(void *lv) { slt_plot_live_update(lv, 0); }
+
+/* The final frame of a live figure, drawn from the finished table wherever it now is. */
+static void live_finish(slt_plot_live *lv, const char *table)
+{
+    slt_plot_live_follow(lv, table);
+    slt_plot_live_update(lv, 1);
+    slt_plot_live_close(lv);
+}
+
 /* The table's stream: -o FILE (as NAME.partial, new or resumed), or standard output (teed into a
  * scratch table when a figure is drawn from it). */
 static int open_table(const run_req *r, const slt_grid *g, slt_run_opts *o, out_t *out, char *scratch, size_t len,
@@ -783,11 +776,12 @@ static int stderr_is_terminal(void)
 }
 
 /* Under mpirun, a rank other than 0: the same grid, its share of the work units, no output;
- * rank 0 says what happened and every rank exits with its status. */
+ * rank 0 says what happened and its exit status is the run's. */
 static int execute_on_rank(const run_req *r, const char *cmdline)
 {
     char err[SLT_ERRLEN];
-    slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted, 0, 0};
+    slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted, NULL, NULL,
+                      0, 0};
     slt_grid g;
     int rc = slt_grid_build(r->e, r->nassign, r->assign, &g, err);
     catch_signals();
@@ -807,7 +801,8 @@ static int execute_run(const run_req *r, const char *cmdline)
     if (slt_mpi_rank() > 0)
         return execute_on_rank(r, cmdline);
     char err[SLT_ERRLEN], scratch[4096] = "";
-    slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted, 0, 0};
+    slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted, NULL, NULL,
+                      0, 0};
     slt_grid g;
     out_t out = {0};
     int rc = check_run(r, &g, &o, err);
@@ -830,11 +825,25 @@ static int execute_run(const run_req *r, const char *cmdline)
     }
     snprintf(sig_scratch, sizeof sig_scratch, "%s", scratch);
     sig_armed = 1;
-    o.progress = !r->quiet && stderr_is_terminal();
+    int live = r->plot && !strcmp(r->plot, "live");
+    slt_plot_live *lv = live ? slt_plot_live_open(r->out ? (out.partial[0] ? out.partial : r->out) : scratch, &r->po,
+                                                  !r->out)
+                             : NULL;
+    o.on_rows = lv ? live_rows : NULL;
+    o.on_rows_arg = lv;
+    o.progress = !r->quiet && stderr_is_terminal() && !lv; /* a live figure is its own progress */
     rc = slt_run(&g, &o, err);
     slt_grid_free(&g);
-    if ((rc = slt_mpi_bcast(finish_table(r, &o, &out, scratch, rc, err))) != SLT_OK)
+    if ((rc = slt_mpi_bcast(finish_table(r, &o, &out, scratch, rc, err))) != SLT_OK) {
+        slt_plot_live_close(lv);
         return rc;
+    }
+    if (lv) { /* the last frame, from the complete table */
+        live_finish(lv, r->out ? r->out : scratch);
+        if (scratch[0])
+            unlink(scratch);
+        return 0;
+    }
     if (interrupted) {
         if (scratch[0])
             unlink(scratch);
@@ -962,30 +971,33 @@ static int preset_plot_opts(const slt_preset *p, run_req *r)
 /* `sltsim run ...` equivalent to the preset, for the provenance line. */
 static char *preset_command(const slt_preset *p, const run_req *r, int seed_given)
 {
-    char *base = run_command(r, 1, seed_given), *buf = NULL;
-    size_t len = 0;
-    FILE *m = base ? open_memstream(&buf, &len) : NULL;
-    if (!m) {
-        free(base);
+    char trials[32], seed[32], flags[SLT_PRESET_MAXSETTINGS + 1][48];
+    const char **w = malloc((size_t)(p->nargs + 2 * p->nsettings + 16) * sizeof *w);
+    int n = 0;
+    if (!w)
         return NULL;
-    }
-    fputs(base, m);
-    free(base);
+    w[n++] = r->e->name;
+    for (int i = 0; i < p->nargs; i++)
+        w[n++] = p->args[i];
+    snprintf(trials, sizeof trials, "%ld", r->trials);
+    snprintf(seed, sizeof seed, "%ld", r->seed);
+    w[n++] = "--trials", w[n++] = trials;
+    if (seed_given)
+        w[n++] = "--seed", w[n++] = seed;
+    w[n++] = "-o", w[n++] = r->out, w[n++] = "--plot", w[n++] = r->plot;
     for (int i = -1; i < p->nsettings; i++) {
         const char *key = i < 0 ? "title" : p->settings[i].key, *val = i < 0 ? p->title : p->settings[i].value;
-        if (!val || (slt_plot_takes_value(key) == 0 && strcmp(val, "1")))
+        int takes = slt_plot_takes_value(key);
+        if (!val || (takes == 0 && strcmp(val, "1")))
             continue;
-        fprintf(m, " --%s", key);
-        if (slt_plot_takes_value(key)) {
-            putc(' ', m);
-            put_shell_word(m, val);
-        }
+        snprintf(flags[i + 1], sizeof flags[0], "--%s", key);
+        w[n++] = flags[i + 1];
+        if (takes)
+            w[n++] = val;
     }
-    if (fclose(m) != 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
+    char *cmd = recorded_command(n, (char *const *)w, NULL);
+    free(w);
+    return cmd;
 }
 
 static int figure_paths(const char *dir, const char *name, char *csv, char *png, size_t len)

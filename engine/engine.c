@@ -36,6 +36,7 @@ typedef struct {
     size_t *batch_of;    /* np */
     batch_t *b;
     double *theory, *mean, *se; /* np x ntheory, np x nsimcols */
+    double *q3;          /* np x nsimcols: third quartile of quantile columns (mean = median, se = q1) */
     long *count;         /* np: trials that contributed */
     char *ready;         /* np */
     size_t next_row, maxpts, maxsim;
@@ -97,8 +98,13 @@ int slt_write_header(FILE *f, const slt_grid *g, const slt_run_opts *o)
         fprintf(f, "%s%s", i ? "," : "", e->params[i].name);
     for (const char *const *c = e->theory_cols; c && *c; c++)
         fprintf(f, ",%s", *c);
-    for (const char *const *c = e->sim_cols; c && *c; c++)
-        fprintf(f, ",%s_sim,%s_se", *c, *c);
+    for (size_t j = 0; e->sim_cols && e->sim_cols[j]; j++) {
+        const char *c = e->sim_cols[j];
+        if (slt_is_quantile_col(e, j))
+            fprintf(f, ",%s_med,%s_q1,%s_q3", c, c, c);
+        else
+            fprintf(f, ",%s_sim,%s_se", c, c);
+    }
     fprintf(f, ",trials\n");
     return fflush(f) != 0 || ferror(f) ? -1 : 0;
 }
@@ -117,7 +123,7 @@ static void fail(run_t *r, const char *msg);
 static void write_row(run_t *r, size_t k)
 {
     const slt_experiment *e = r->e;
-    size_t cap = 64 * (e->nparams + r->ntheory + 2 * r->nsimcols + 2);
+    size_t cap = 64 * (e->nparams + r->ntheory + 3 * r->nsimcols + 2);
     char *line = malloc(cap), *p = line, *end = line + cap;
     if (!line) {
         fail(r, "out of memory for a row of the table");
@@ -138,6 +144,10 @@ static void write_row(run_t *r, size_t k)
         put_number(&p, end, r->mean[k * r->nsimcols + j]);
         *p++ = ',';
         put_number(&p, end, r->se[k * r->nsimcols + j]);
+        if (slt_is_quantile_col(e, j)) {
+            *p++ = ',';
+            put_number(&p, end, r->q3[k * r->nsimcols + j]);
+        }
     }
     p += snprintf(p, (size_t)(end - p), ",%ld\n", r->count[k]);
     if (fputs(line, r->o->out) == EOF || fflush(r->o->out) != 0) {
@@ -191,6 +201,15 @@ static void finalize_batch(run_t *r, size_t bi, long trials)
         size_t pt = b->sim[k];
         long maxc = 0;
         for (size_t j = 0; j < r->nsimcols; j++) {
+            if (slt_is_quantile_col(e, j)) {
+                double q[3];
+                long c = slt_quantiles(&b->raw[k * r->nsimcols + j], (size_t)trials, b->nsim * r->nsimcols, q);
+                r->mean[pt * r->nsimcols + j] = q[0];
+                r->se[pt * r->nsimcols + j] = q[1];
+                r->q3[pt * r->nsimcols + j] = q[2];
+                maxc = c > maxc ? c : maxc;
+                continue;
+            }
             double mean = 0, m2 = 0;
             long c = 0;
             for (long t = 0; t < trials; t++) {
@@ -226,8 +245,11 @@ static void finalize_batch(run_t *r, size_t bi, long trials)
     {
         for (size_t k = 0; k < b->npts; k++)
             r->ready[b->pts[k]] = 1;
+        size_t before = r->next_row;
         while (r->next_row < r->np && r->ready[r->next_row] && !r->failed)
             write_row(r, r->next_row++);
+        if (r->o->on_rows && r->next_row > before && !r->failed)
+            r->o->on_rows(r->o->on_rows_arg);
         draw_progress(r, 0);
     }
 }
@@ -247,16 +269,17 @@ static int setup(run_t *r, const slt_grid *g, const slt_run_opts *o, char *err)
     r->theory = malloc((np * r->ntheory + 1) * sizeof(double));
     r->mean = malloc((np * r->nsimcols + 1) * sizeof(double));
     r->se = malloc((np * r->nsimcols + 1) * sizeof(double));
+    r->q3 = malloc((np * r->nsimcols + 1) * sizeof(double));
     r->count = calloc(np, sizeof(long));
     r->ready = calloc(np, 1);
-    if (!r->par || !r->batch_of || !r->theory || !r->mean || !r->se || !r->count || !r->ready) {
+    if (!r->par || !r->batch_of || !r->theory || !r->mean || !r->se || !r->q3 || !r->count || !r->ready) {
         snprintf(err, SLT_ERRLEN, "out of memory for a grid of %zu points", np);
         return SLT_EFAIL;
     }
     for (size_t i = 0; i < np * r->ntheory; i++)
         r->theory[i] = slt_empty();
     for (size_t i = 0; i < np * r->nsimcols; i++)
-        r->mean[i] = r->se[i] = slt_empty();
+        r->mean[i] = r->se[i] = r->q3[i] = slt_empty();
     /* batch index: mixed radix over the non-batch parameters, in sweep order */
     size_t radix[SLT_MAX_PARAMS], nb = 1;
     for (size_t j = 0; j < nparams; j++) {
@@ -317,6 +340,7 @@ static void teardown(run_t *r)
     free(r->theory);
     free(r->mean);
     free(r->se);
+    free(r->q3);
     free(r->count);
     free(r->ready);
 }

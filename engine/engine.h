@@ -17,6 +17,10 @@ typedef struct {
     FILE *out;              /* CSV destination */
     const char *command;    /* the command line, for provenance */
     volatile sig_atomic_t *interrupted; /* set asynchronously to stop early (may be NULL) */
+    /* Optional: called after new rows were written and flushed (a live figure), one call at a
+     * time, from whichever thread wrote them. */
+    void (*on_rows)(void *arg);
+    void *on_rows_arg;
     int resume;             /* out already holds the header and the first resume_rows rows */
     size_t resume_rows;
 } slt_run_opts;

@@ -170,6 +170,8 @@ int slt_values_parse(const slt_param *p, const char *text, slt_values *v, char *
             if (p->type == SLT_INT)
                 for (size_t i = 0; i < n; i++)
                     v->v[i] = round(v->v[i]);
+            if (!in_range(p, v->v[0]) || !in_range(p, v->v[n - 1])) /* the ends, as typed */
+                rc = usage_err(err, p, in_range(p, v->v[0]) ? f[1] : f[0], "out-of-range value");
         }
         free(copy);
     } else {
@@ -193,6 +195,8 @@ int slt_values_parse(const slt_param *p, const char *text, slt_values *v, char *
             double x;
             if (slt_parse_number(item, &x))
                 rc = usage_err(err, p, item, "not a number:");
+            else if (!in_range(p, x))
+                rc = usage_err(err, p, item, "out-of-range value");
             else
                 v->v[v->n++] = x;
             if (!comma)
@@ -203,9 +207,7 @@ int slt_values_parse(const slt_param *p, const char *text, slt_values *v, char *
     if (rc == SLT_OK && p->type != SLT_WORD)
         for (size_t i = 0; i < v->n; i++)
             if (!in_range(p, v->v[i])) {
-                char num[32];
-                slt_format_number(v->v[i], num, sizeof num);
-                rc = usage_err(err, p, num, "out-of-range value");
+                rc = usage_err(err, p, text, "out-of-range value in");
                 break;
             }
     if (rc != SLT_OK)

@@ -100,7 +100,19 @@ typedef struct slt_experiment {
     /* Optional: columns that are not plain exact theory or simulation means (bounds, spreads),
      * terminated by an entry with name NULL. */
     const slt_column *columns;
+    /* Optional, NULL-terminated: simulated quantities (names from sim_cols) aggregated over trials
+     * by median and quartiles instead of mean and standard error, for skewed or censored counts
+     * (iterations to a tolerance). Their CSV columns are NAME_med, NAME_q1, NAME_q3 (type-7
+     * quantiles of the trials that produced a value; +inf sorts last). See engine/quantile.c. */
+    const char *const *quantile_cols;
 } slt_experiment;
+
+/* Whether simulated quantity j of e (index into sim_cols) is aggregated by quantiles. */
+int slt_is_quantile_col(const slt_experiment *e, size_t j);
+/* Median, first and third quartile (type 7: linear interpolation between order statistics, as
+ * numpy's default) of the non-empty values x[i * stride], i < n; q[0..2] stay empty when none.
+ * Sorts a private copy: the result does not depend on the order of x. Returns the count used. */
+long slt_quantiles(const double *x, size_t n, size_t stride, double q[3]);
 
 /* Registry */
 size_t slt_registry_count(void);

@@ -391,6 +391,22 @@ static void figure_size(const plot_ctx *x, slt_figure *f)
             snprintf(f->key, sizeof f->key, "%s", corners[k]);
 }
 
+/* Heat maps in several panels share one colour scale, centred on the contour level so that its
+ * two sides take the two colours of the palette. */
+static void share_colours(slt_figure *f)
+{
+    double span = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t p = 0; p < f->npanels; p++)
+            for (size_t k = 0; k < f->panels[p].nlayers; k++) {
+                slt_layer *l = &f->panels[p].layers[k];
+                for (size_t i = 0; pass == 0 && l->kind == SLT_LAYER_HEATMAP && i < l->n; i++)
+                    span = isfinite(l->z[i]) ? fmax(span, fabs(l->z[i] - l->level)) : span;
+                if (pass == 1)
+                    l->zspan = span > 0 ? span : 1;
+            }
+}
+
 static int fill_panels(const plot_ctx *x, slt_figure *f, char *err)
 {
     for (size_t p = 0; p < x->npanels; p++) {
@@ -410,6 +426,7 @@ static int fill_panels(const plot_ctx *x, slt_figure *f, char *err)
         if (rc != SLT_OK)
             return rc;
     }
+    share_colours(f);
     const char *yr = x->po->yrange ? x->po->yrange : x->e->plot.yrange;
     /* a log axis shows a divergence without flattening the rest: no clipping there */
     double ymax = yr || x->po->heatmap || x->po->logy || x->e->plot.logy ? NAN : auto_ymax(f);

@@ -44,6 +44,7 @@ typedef struct {
     double *z;                     /* heat map: z[k] at (x[k], y[k]), k = ix + nx * iy */
     size_t nx, ny;                 /* heat map: grid size, n = nx * ny */
     double level;                  /* heat map: contour level */
+    double zspan;                  /* heat map: colours span level +- zspan (shared by panels) */
     int contour;                   /* heat map: draw the contour */
 } slt_layer;
 
@@ -74,12 +75,15 @@ void slt_figure_free(slt_figure *f);
 slt_panel *slt_figure_add_panel(slt_figure *f);
 slt_layer *slt_panel_add_layer(slt_panel *p, slt_layer_kind kind, size_t n);
 
-/* Write the gnuplot script drawing f to `gp` for terminal "png", "svg", "pdf" or "dumb". Every
+/* Write the gnuplot script drawing f to `gp` for terminal "png", "svg", "pdf", "dumb" or "x11". Every
  * string goes through one quoting function; numbers are printed as numbers. */
 void slt_gnuplot_script(FILE *gp, const slt_figure *f, const char *terminal);
 /* Quote text for gnuplot: single-quoted (no backquote or macro expansion there), quotes doubled,
  * line breaks as "\n" joins, other control characters dropped. */
 void slt_gnuplot_quote(FILE *gp, const char *text);
+/* The gnuplot program to run: $SLTSIM_GNUPLOT (an absolute path), else the configured one; NULL
+ * if none is executable. */
+const char *slt_gnuplot_path(void);
 /* Run gnuplot on f, writing the image to a temporary file beside target, renamed into place on
  * success ("dumb": to standard output, or standard error if dumb_to_stderr). */
 int slt_gnuplot_render(const slt_figure *f, const char *target, int dumb_to_stderr, char *err);

@@ -213,6 +213,11 @@ static void splot_heatmap(FILE *gp, size_t pi, const slt_panel *p, const slt_lay
     fputs("set view map\nset pm3d map corners2color c1\nset palette defined (0 '#3b4cc0', 1 '#f7f7f7', 2 '#b40426')\n"
           "set colorbox\nunset key\nset autoscale xfix\nset autoscale yfix\n", gp);
     axis_text(gp, "cblabel", p->y2label);
+    fputs("set cbrange [", gp);
+    put_num(gp, h->level - h->zspan);
+    fputc(':', gp);
+    put_num(gp, h->level + h->zspan);
+    fputs("]\n", gp);
     if (h->contour) {
         fputs("set contour base\nset cntrparam levels discrete ", gp);
         put_num(gp, h->level);
@@ -222,7 +227,7 @@ static void splot_heatmap(FILE *gp, size_t pi, const slt_panel *p, const slt_lay
     fprintf(gp, "splot $p%zul%zu using 1:2:3 with pm3d notitle", pi, li);
     if (h->contour && !dumb)
         fprintf(gp, ", $p%zul%zu using 1:2:3 nosurface with lines lw 2.5 lc rgb 'black' notitle", pi, li);
-    fputs("\nunset view\nunset pm3d\nunset contour\nunset colorbox\nset autoscale\n", gp);
+    fputs("\nunset view\nunset pm3d\nunset contour\nunset colorbox\nset autoscale\nset cbrange [*:*]\n", gp);
 }
 
 static void plot_panel(FILE *gp, size_t pi, const slt_panel *p, const char *key, int dumb)
@@ -253,6 +258,8 @@ static void terminal(FILE *gp, const slt_figure *f, const char *term)
 {
     if (!strcmp(term, "dumb"))
         fprintf(gp, "set terminal dumb size %d,%d mono\n", f->npanels > 1 ? 160 : 100, f->npanels > 1 ? 40 : 32);
+    else if (!strcmp(term, "x11"))
+        fprintf(gp, "set terminal x11 persist noraise size %d,%d enhanced title 'sltsim live'\n", f->width, f->height);
     else if (!strcmp(term, "svg"))
         fprintf(gp, "set terminal svg size %d,%d dynamic enhanced font 'DejaVu Sans,11'\n", f->width, f->height);
     else if (!strcmp(term, "pdf"))
@@ -290,7 +297,7 @@ void slt_gnuplot_script(FILE *gp, const slt_figure *f, const char *term)
         fputs("unset multiplot\n", gp);
 }
 
-static const char *find_gnuplot(void)
+const char *slt_gnuplot_path(void)
 {
     static const char *const cands[] = {SLT_GNUPLOT, "/usr/bin/gnuplot", "/usr/local/bin/gnuplot"};
     const char *env = getenv("SLTSIM_GNUPLOT");
@@ -367,7 +374,7 @@ static int temp_beside(const char *target, char *tmp, size_t len)
 
 int slt_gnuplot_render(const slt_figure *f, const char *target, int dumb_to_stderr, char *err)
 {
-    const char *gnuplot = find_gnuplot();
+    const char *gnuplot = slt_gnuplot_path();
     if (!gnuplot) {
         snprintf(err, SLT_ERRLEN, "gnuplot not found: install the Debian package gnuplot-nox");
         return SLT_EFAIL;

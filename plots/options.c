@@ -170,16 +170,16 @@ void slt_plot_quote_token(const char *s, char *out, size_t len)
     snprintf(out + o, len - o, "'");
 }
 
-/* Whether `name` is a column a run of e writes: a parameter, a theory column, NAME_sim,
- * NAME_se or trials. */
+/* Whether `name` is a column a run of e writes: a parameter, a theory column, NAME_sim and
+ * NAME_se (NAME_med, NAME_q1, NAME_q3 for a quantity aggregated by quantiles) or trials. */
 static int is_column(const slt_experiment *e, const char *name)
 {
     if (slt_param_index(e, name) >= 0 || !strcmp(name, "trials") || slt_plot_is_quantity(e, name))
         return 1;
-    size_t n = strlen(name);
     for (const char *const *c = e->sim_cols; c && *c; c++) {
         size_t k = strlen(*c);
-        if (n == k + 4 && !strncmp(name, *c, k) && (!strcmp(name + k, "_sim") || !strcmp(name + k, "_se")))
+        if (!strncmp(name, *c, k) && (!strcmp(name + k, "_sim") || !strcmp(name + k, "_se") ||
+                                      !strcmp(name + k, "_med") || !strcmp(name + k, "_q1") || !strcmp(name + k, "_q3")))
             return 1;
     }
     return 0;

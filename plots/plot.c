@@ -14,11 +14,11 @@ int slt_plot_check_target(const char *target, char *err)
     size_t n = strlen(target);
     char tok[64];
     slt_plot_quote_token(target, tok, sizeof tok);
-    if (!strcmp(target, "dumb"))
+    if (!strcmp(target, "dumb") || !strcmp(target, "live"))
         return SLT_OK;
     if (!(n > 4 && (!strcmp(target + n - 4, ".png") || !strcmp(target + n - 4, ".svg") ||
                     !strcmp(target + n - 4, ".pdf")))) {
-        snprintf(err, SLT_ERRLEN, "--plot: %s must end in .png, .svg or .pdf, or be 'dumb' (draw in the terminal)",
+        snprintf(err, SLT_ERRLEN, "--plot: %s must end in .png, .svg or .pdf, or be 'dumb' (draw in the terminal) or 'live' (redraw as rows arrive)",
                  tok);
         return SLT_EUSAGE;
     }

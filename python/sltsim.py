@@ -252,7 +252,7 @@ def describe(experiment):
                 elif l.startswith("simulation"):
                     cols = l.split(":", 1)[1].split()
                     d["columns"]["sim_columns"] = cols
-                    d["columns"]["simulation"] = [c[:-4] for c in cols if c.endswith("_sim")]
+                    d["columns"]["simulation"] = [c[:-4] for c in cols if c.endswith(("_sim", "_med"))]
         elif k.startswith("one trial serves"):
             d["shared"] = v[0].split(" (")[0].split() if v else []
         elif k == "references":

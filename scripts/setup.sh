@@ -2,16 +2,17 @@
 # Set up sltsim on Debian 12: install the Debian packages that are missing (needs root or sudo),
 # then configure and build in the source tree. Tests need every package listed: groff-base and
 # man-db (the manual page), chromium (the gallery page), python3-pandas (python/sltsim.py,
-# notebooks), clang, libclang-rt-14-dev and libomp-dev (the fuzz targets), libopenmpi-dev and
-# openmpi-bin (MPI runs: sltsim is configured --with-mpi whenever Open MPI is installed, so that
-# the tests cover it). Safe to run again; it only does what is missing.
+# notebooks), clang, libclang-rt-14-dev and libomp-dev (the fuzz targets),
+# gnuplot-x11 (gnuplot-nox and its x11 terminal), xvfb, tmux, x11-utils and x11-apps (live
+# figures), libopenmpi-dev and openmpi-bin (MPI runs: sltsim is configured --with-mpi whenever
+# Open MPI is installed, so that the tests cover it). Safe to run again; it only does what is missing.
 set -e
 cd "$(dirname "$0")/.."
 
 PKGS="gcc make autoconf automake libtool pkg-config libgsl-dev libfftw3-dev libopenblas-dev \
-liblapacke-dev gnuplot-nox fonts-dejavu-core python3 python3-numpy python3-scipy \
+liblapacke-dev gnuplot-x11 fonts-dejavu-core python3 python3-numpy python3-scipy \
 jupyter-nbconvert python3-nbclient python3-ipykernel python3-pandas groff-base man-db chromium \
-clang libclang-rt-14-dev libomp-dev libopenmpi-dev openmpi-bin"
+clang libclang-rt-14-dev libomp-dev xvfb tmux x11-utils x11-apps libopenmpi-dev openmpi-bin"
 
 missing=""
 for p in $PKGS; do

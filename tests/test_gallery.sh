@@ -24,7 +24,7 @@ cmp -s "$T/presets" "$T/listed"; ok $? "figures/*.fig and sltsim figure list agr
 for p in $(cat "$T/presets"); do
     is_png "$G/$p.png" && head -c 400 "$G/$p.svg" | grep -q '<svg' \
         && grep -q "data-preset=\"$p\"" "$G/index.html" && grep -q "(\`$p\`)" "$G/README.md" \
-        && grep -q "sltsim figure $p -o DIR --trials 2" "$G/index.html"
+        && grep -q "sltsim figure $p -o DIR" "$G/index.html"
     ok $? "preset $p: PNG, SVG, its section with the command in index.html, in README.md"
 done
 

@@ -20,13 +20,16 @@ report() {
         grep -m3 -A12 '^not ok\|ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$2" | sed 's/^/# /'
     fi
 }
-for t in san-build/test_*; do
-    "$t" > "$t.log" 2>&1
-    report "$(basename "$t")" "$t.log" $?
+mkdir -p san-build/logs
+for src in "$SRC"/tests/test_*.c; do
+    t=san-build/$(basename "$src" .c)
+    log=san-build/logs/$(basename "$t").log
+    "$t" > "$log" 2>&1
+    report "$(basename "$t")" "$log" $?
 done
 for s in "$SRC"/tests/test_*cli*.sh "$SRC"/tests/test_injection.sh "$SRC"/tests/test_safety.sh; do
     [ -f "$s" ] || continue
-    log=san-build/$(basename "$s").log
+    log=san-build/logs/$(basename "$s").log
     SLTSIM=$PWD/san-build/sltsim sh "$s" > "$log" 2>&1
     report "$(basename "$s")" "$log" $?
 done

@@ -5,11 +5,14 @@
 # usage: run.sh OUT FUZZDIR SECONDS
 out=$1; dir=$2; secs=${3:-60}
 n=0
-for bin in "$out"/fuzz_*; do
-    name=$(basename "$bin")
-    case $name in *.*) continue ;; esac
-    [ -x "$bin" ] || continue
+for src in "$dir"/fuzz_*.c; do
+    name=$(basename "$src" .c)
+    bin=$out/$name
     n=$((n + 1))
+    if [ ! -x "$bin" ]; then
+        echo "not ok $n - $name: not built"
+        continue
+    fi
     mkdir -p "$out/corpus/$name" "$out/crashes"
     cp -r "$dir/corpus/$name/." "$out/corpus/$name/" 2>/dev/null
     regs="$dir/regressions/$name"

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Opt-in check (`make check-extremes`, minutes): every numeric parameter of every experiment at
+# the ends of its declared range (the bound itself when closed, 1e-12 above 0 or 1e-9 inside
+# when open, 1e12 for an infinite upper end), theory only. TAP: a run must end in exit 0 with
+# no 'nan' field, or in a refusal (exit 1 or 2) with one 'sltsim: ' line, within 120 s; never
+# a crash or a hang. Usage: SLTSIM=./sltsim sh tests/extremes.sh
+S=${SLTSIM:-./sltsim}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0
+ends() { # RANGE: the values to try
+    lo=$(echo "$1" | sed 's/^[[(]\([^,]*\),.*/\1/'); hi=$(echo "$1" | sed 's/.*, *\([^])]*\)[])].*/\1/')
+    case "$1" in "["*) echo "$lo" ;; *) [ "$lo" != -inf ] && awk -v l="$lo" 'BEGIN { printf "%.12g\n", l == 0 ? 1e-12 : l + (l < 0 ? -l : l) * 1e-9 }' ;; esac
+    case "$1" in *"]"*) echo "$hi" ;; *) if [ "$hi" = inf ]; then echo 1e12; else awk -v h="$hi" 'BEGIN { printf "%.12g\n", h - (h < 0 ? -h : h) * 1e-9 }'; fi ;; esac
+}
+for e in $($S list | awk '{print $1}'); do
+    $S describe "$e" | awk '/^parameters/ {p = 1; next} /^columns/ {p = 0} p && /^  [a-zA-Z_0-9]+ +default/ && $4 !~ /\|/ {print $1, $4}' > "$T/params"
+    while read -r name range; do
+        for v in $(ends "$range"); do
+            n=$((n + 1))
+            timeout 120 "$S" run "$e" "$name=$v" --trials 0 > "$T/out" 2> "$T/err"; st=$?
+            nan=$(grep -v '^#' "$T/out" | grep -c 'nan')
+            lines=$(grep -c '' "$T/err")
+            if { [ $st -eq 0 ] && [ "$nan" -eq 0 ]; } || { { [ $st -eq 1 ] || [ $st -eq 2 ]; } && [ "$lines" -eq 1 ]; }; then
+                echo "ok $n - $e $name=$v (exit $st)"
+            else
+                echo "not ok $n - $e $name=$v: exit $st, $nan rows with nan ($(head -c 160 "$T/err"))"
+            fi
+        done
+    done < "$T/params"
+done
+echo "1..$n"
