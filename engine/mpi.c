@@ -83,17 +83,13 @@ static void serve_one(const slt_mpi_server *s, MPI_Status *st, double **buf, int
     MPI_Get_count(st, MPI_DOUBLE, &count);
     if (count > *cap) {
         double *nb = realloc(*buf, (size_t)count * sizeof(double));
-        if (!nb) { /* receive nothing we cannot hold; the run fails */
-            MPI_Recv(NULL, 0, MPI_DOUBLE, st->MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-            count = 0;
-            s->fail(s->ctx, "out of memory for another rank's results");
-        } else
-            *buf = nb, *cap = count;
+        if (!nb) /* a message cannot be received in part nor left pending: nothing else to do */
+            MPI_Abort(MPI_COMM_WORLD, SLT_EFAIL);
+        *buf = nb, *cap = count;
     }
-    if (count > 0)
-        MPI_Recv(*buf, count, MPI_DOUBLE, st->MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    MPI_Recv(*buf, count, MPI_DOUBLE, st->MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     long u = count >= 2 ? (long)(*buf)[0] : -1;
-    int state = count >= 2 ? (int)(*buf)[1] : ST_ERROR;
+    int state = count >= 2 ? (int)(*buf)[1] : ST_LAST;
     if (state == ST_ERROR) {
         char msg[SLT_ERRLEN] = "";
         MPI_Recv(msg, SLT_ERRLEN, MPI_CHAR, st->MPI_SOURCE, TAG_ERROR, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
