@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
@@ -19,6 +20,7 @@
 #include "engine/engine.h"
 #include "engine/preset.h"
 #include "plots/live.h"
+#include "engine/sltmpi.h"
 #include "plots/plot.h"
 
 extern char *openblas_get_corename(void);
@@ -48,6 +50,8 @@ static void choose_blas_kernels(char **argv)
  * token): control characters are written as \n, \t, \xNN. */
 static void say(const char *fmt, va_list ap)
 {
+    if (slt_mpi_rank() > 0) /* under mpirun rank 0 speaks for all */
+        return;
     char msg[1024], line[1200];
     vsnprintf(msg, sizeof msg, fmt, ap);
     size_t o = (size_t)snprintf(line, sizeof line, "sltsim: ");
@@ -83,10 +87,12 @@ static void note(const char *fmt, ...)
 
 /* Interrupts. The first SIGINT or SIGTERM asks the engine to stop after the work units in
  * flight, so that every finished row is kept. A second one stops at once: the rows written so
- * far are moved to FILE.partial (rename and unlink are async-signal-safe) and we leave. */
+ * far are already in FILE.partial (the last one perhaps cut, which --resume ignores); only the
+ * figure's scratch table is removed (unlink is async-signal-safe). Under mpirun, mpirun passes
+ * the signal on to every rank as SIGTERM. */
 static volatile sig_atomic_t interrupted = 0;
 static volatile sig_atomic_t sig_armed = 0;
-static char sig_tmp[4096], sig_partial[4096 + 16], sig_scratch[4096];
+static char sig_scratch[4096];
 
 static void on_signal(int sig)
 {
@@ -95,8 +101,6 @@ static void on_signal(int sig)
         interrupted = 1;
         return;
     }
-    if (sig_armed && sig_tmp[0])
-        rename(sig_tmp, sig_partial);
     if (sig_armed && sig_scratch[0])
         unlink(sig_scratch);
     static const char msg[] = "sltsim: interrupted twice; stopped at once (finished rows, if any, in FILE.partial)\n";
@@ -131,6 +135,7 @@ static void usage(FILE *f)
             "run options: --trials N (0 = theory only; default %d)  --seed S (default 1)\n"
             "       --threads K (default: all cores)  -o/--out FILE (default standard output)\n"
             "       --plot FILE.png|.svg|.pdf|dumb|live (live: redrawn as rows arrive)  --live  --quiet\n"
+            "       --resume (with -o FILE: finish the run that left FILE.partial, same arguments)\n"
             "plot options: --x NAME (a parameter, or any column: a trajectory)  --y Q1,Q2  --yrange LO:HI\n"
             "       --logy  --logx  --title TEXT  --ylabel TEXT  --size W,H\n"
             "       --band (mean +- SD over trials, shaded)  --panels PARAM (a panel per value)\n"
@@ -293,7 +298,7 @@ typedef struct {
     const slt_experiment *e;
     long trials, seed, threads;
     const char *out, *plot;
-    int quiet, nplotopts;
+    int quiet, nplotopts, resume;
     slt_plot_opts po;
     char **assign; /* the NAME=VALUE arguments, in order */
     int nassign;
@@ -336,7 +341,8 @@ static int parse_plot_option(int argc, char **argv, int *i, slt_plot_opts *po)
 }
 
 /* The recorded command: `sltsim run` and the arguments not marked in skip (NULL: all). For `run`,
- * the arguments as given less --threads K and --quiet, which do not change the table (so that
+ * the arguments as given less --threads K, --quiet and --resume, which do not
+ * change the table (so that
  * files are byte-identical for any --threads). */
 static char *recorded_command(int argc, char *const *argv, const char *skip)
 {
@@ -389,6 +395,8 @@ static int parse_run_args(int argc, char **argv, run_req *r, char *skip)
             r->plot = "live";
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
             r->quiet = skip[i] = 1;
+        else if (!strcmp(a, "--resume"))
+            r->resume = skip[i] = 1; /* the resumed table's provenance is the first run's */
         else if ((rc = parse_plot_option(argc, argv, &i, &r->po)) != 0) {
             if (rc < 0)
                 return 2;
@@ -447,81 +455,121 @@ static int check_out_target(const char *out, char *err)
     return SLT_OK;
 }
 
-/* The table's destination. A regular file is written to a temporary file beside it
- * (".NAME.XXXXXX.tmp", same folder so that rename is atomic) and renamed into place on
- * success; on failure or interrupt the finished rows go to NAME.partial and NAME is untouched.
- * After a SIGKILL the temporary file remains, holding the finished rows. */
+/* The table's destination. A regular file is written as NAME.partial beside it (same folder, so
+ * that rename is atomic) and renamed to NAME on success; on failure, interrupt or SIGKILL the
+ * finished rows stay in NAME.partial, where --resume finds them, and NAME is untouched. A lock
+ * on NAME.partial keeps two runs from writing it at once. A run without --resume starts afresh. */
 typedef struct {
     const char *target;     /* as given */
     char path[4096];        /* the file replaced on success (a symbolic link resolved) */
-    char tmp[4096];         /* "" when written in place */
-    char partial[4096 + 16];
+    char partial[4096 + 16]; /* "" when written in place */
     int existed;
     FILE *f;
 } out_t;
 
-static int out_open(out_t *o, const char *target, char *err)
+/* NAME.partial, opened (created unless resuming), locked, and for a new run emptied: its file
+ * descriptor, or minus the status with a message in err. */
+static int open_partial(out_t *o, const struct stat *st, int resume, char *err)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    int fd = open(o->partial, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (resume ? 0 : O_CREAT), 0666 & ~mask);
+    struct stat pst;
+    if (fd < 0 && resume && errno == ENOENT) {
+        snprintf(err, SLT_ERRLEN, "--resume: no %.160s to resume (an interrupted run leaves it; without --resume "
+                 "the run starts afresh)", o->partial);
+        return -SLT_EUSAGE;
+    }
+    if (fd < 0 || fstat(fd, &pst) != 0 || !S_ISREG(pst.st_mode)) {
+        snprintf(err, SLT_ERRLEN, "cannot write %.160s: %s", o->partial, fd < 0 ? strerror(errno) : "not a regular file");
+        if (fd >= 0)
+            close(fd);
+        return -SLT_EFAIL;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        snprintf(err, SLT_ERRLEN, "-o: %.160s is being written by another sltsim run", o->partial);
+        return -SLT_EUSAGE;
+    }
+    if (!resume && (ftruncate(fd, 0) != 0 || fchmod(fd, o->existed ? st->st_mode & 07777 : 0666 & ~mask) != 0)) {
+        snprintf(err, SLT_ERRLEN, "cannot write %.160s: %s", o->partial, strerror(errno));
+        close(fd);
+        return -SLT_EFAIL;
+    }
+    return fd;
+}
+
+static int out_open(out_t *o, const char *target, int resume, char *err)
 {
     memset(o, 0, sizeof *o);
     o->target = target;
     struct stat st;
-    char *real = NULL;
     int exists = stat(target, &st) == 0;
-    if (exists && !S_ISREG(st.st_mode)) { /* a device or FIFO: nothing to replace */
-        if (!(o->f = fopen(target, "w")))
-            goto fail;
+    if (exists && !S_ISREG(st.st_mode)) { /* a device or FIFO: nothing to replace, nothing to resume */
+        if (resume) {
+            snprintf(err, SLT_ERRLEN, "--resume: -o '%.160s' is not a regular file; nothing to resume", target);
+            return SLT_EUSAGE;
+        }
+        if (!(o->f = fopen(target, "w"))) {
+            snprintf(err, SLT_ERRLEN, "cannot write %.160s: %s", target, strerror(errno));
+            return SLT_EFAIL;
+        }
         return SLT_OK;
     }
     o->existed = exists;
     struct stat lst;
-    if (exists && lstat(target, &lst) == 0 && S_ISLNK(lst.st_mode))
-        real = realpath(target, NULL);
+    char *real = exists && lstat(target, &lst) == 0 && S_ISLNK(lst.st_mode) ? realpath(target, NULL) : NULL;
     snprintf(o->path, sizeof o->path, "%s", real ? real : target);
     free(real);
-    const char *slash = strrchr(o->path, '/');
-    int dlen = slash ? (int)(slash - o->path) + 1 : 0;
-    const char *base = o->path + dlen;
-    snprintf(o->tmp, sizeof o->tmp, "%.*s.%.200s.XXXXXX.tmp", dlen, o->path, base);
     snprintf(o->partial, sizeof o->partial, "%s.partial", o->path);
-    int fd = mkstemps(o->tmp, 4);
+    int fd = open_partial(o, &st, resume, err);
     if (fd < 0) {
-        o->tmp[0] = 0;
-        goto fail;
+        o->partial[0] = 0;
+        return -fd;
     }
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask) != 0 || !(o->f = fdopen(fd, "w"))) {
+    if (!(o->f = fdopen(fd, "w"))) {
+        snprintf(err, SLT_ERRLEN, "cannot write %.160s: %s", o->partial, strerror(errno));
         close(fd);
-        unlink(o->tmp);
-        o->tmp[0] = 0;
-        goto fail;
+        o->partial[0] = 0;
+        return SLT_EFAIL;
     }
-    snprintf(sig_tmp, sizeof sig_tmp, "%s", o->tmp);
-    snprintf(sig_partial, sizeof sig_partial, "%s", o->partial);
     return SLT_OK;
-fail:
-    snprintf(err, SLT_ERRLEN, "cannot write %.160s: %s", target, strerror(errno));
-    return SLT_EFAIL;
 }
 
-/* Flush, sync, close and rename into place: every step checked. */
+/* --resume: the rows already in NAME.partial, if it is this run's; the cut last line dropped. */
+static int out_resume(out_t *o, const slt_grid *g, slt_run_opts *ro, char *err)
+{
+    int fd = fileno(o->f);
+    char why[SLT_ERRLEN];
+    long keep = 0;
+    int rc = slt_resume_scan(fd, g, ro, &ro->resume_rows, &keep, why);
+    if (rc != SLT_OK) {
+        snprintf(err, SLT_ERRLEN, "--resume: %.60s %s (%.160s)", o->partial,
+                 rc == SLT_EUSAGE ? "is not from this run" : "cannot be read", why);
+        return rc;
+    }
+    if (ftruncate(fd, keep) != 0 || lseek(fd, keep, SEEK_SET) != keep) {
+        snprintf(err, SLT_ERRLEN, "cannot write %.160s: %s", o->partial, strerror(errno));
+        return SLT_EFAIL;
+    }
+    ro->resume = 1;
+    return SLT_OK;
+}
+
+/* Flush, sync and rename into place, every step checked. On failure the file stays open, so
+ * that out_abandon keeps its whole rows in NAME.partial. */
 static int out_commit(out_t *o, char *err)
 {
-    int fd = fileno(o->f), bad = fflush(o->f) != 0 || ferror(o->f);
-    if (!bad && o->tmp[0] && fsync(fd) != 0)
-        bad = 1;
-    int saved = errno;
-    if (fclose(o->f) != 0 && !bad)
-        bad = 1, saved = errno;
+    int fd = fileno(o->f);
+    if (fflush(o->f) != 0 || ferror(o->f) || (o->partial[0] && fsync(fd) != 0) ||
+        (o->partial[0] && rename(o->partial, o->path) != 0)) { /* still locked while renamed */
+        snprintf(err, SLT_ERRLEN, "error writing %.160s: %s", o->target, errno ? strerror(errno) : "write error");
+        return SLT_EFAIL;
+    }
+    int bad = fclose(o->f) != 0;
     o->f = NULL;
-    sig_tmp[0] = 0;
-    if (!bad && o->tmp[0] && rename(o->tmp, o->path) != 0)
-        bad = 1, saved = errno;
     if (bad) {
-        if (o->tmp[0])
-            unlink(o->tmp);
-        snprintf(err, SLT_ERRLEN, "error writing %.160s: %s; %s", o->target, strerror(saved),
-                 o->existed ? "the previous file is unchanged" : "nothing written");
+        snprintf(err, SLT_ERRLEN, "error writing %.160s: %s", o->target, strerror(errno));
         return SLT_EFAIL;
     }
     return SLT_OK;
@@ -554,13 +602,13 @@ static long trim_to_rows(int fd)
     return data > 0 ? data - 1 : 0; /* less the header row */
 }
 
-/* After a failure or interrupt: the previous file stays; finished rows are kept beside it. Sets
- * `where` to the end of the user's message. */
+/* After a failure or interrupt: the previous file stays; finished rows are kept beside it in
+ * NAME.partial for --resume. Sets `where` to the end of the user's message. */
 static void out_abandon(out_t *o, char *where, size_t len)
 {
     if (!o->f)
         return;
-    if (!o->tmp[0]) {
+    if (!o->partial[0]) {
         fclose(o->f);
         snprintf(where, len, "the rows finished so far were written to %s", o->target);
         return;
@@ -568,17 +616,15 @@ static void out_abandon(out_t *o, char *where, size_t len)
     int fd = dup(fileno(o->f));
     fclose(o->f); /* before trimming, so that no buffered bytes land after the cut */
     o->f = NULL;
-    sig_tmp[0] = 0;
     long rows = fd >= 0 ? trim_to_rows(fd) : -1;
     if (fd >= 0)
         close(fd);
     const char *was = o->existed ? "unchanged" : "not written";
-    if (rows > 0 && rename(o->tmp, o->partial) == 0)
-        snprintf(where, len, "%.300s %s, the %ld finished rows are in %.400s", o->target, was, rows, o->partial);
-    else if (rows > 0)
-        snprintf(where, len, "%.300s %s, the %ld finished rows are in %.400s", o->target, was, rows, o->tmp);
+    if (rows > 0)
+        snprintf(where, len, "%.300s %s, the %ld finished rows are in %.400s (continue with --resume)", o->target,
+                 was, rows, o->partial);
     else {
-        unlink(o->tmp);
+        unlink(o->partial);
         snprintf(where, len, "%.300s %s, no row was finished", o->target, was);
     }
 }
@@ -587,6 +633,10 @@ static void out_abandon(out_t *o, char *where, size_t len)
 static int check_run(const run_req *r, slt_grid *g, const slt_run_opts *o, char *err)
 {
     int rc;
+    if (r->resume && !r->out) {
+        snprintf(err, SLT_ERRLEN, "--resume needs -o FILE, the table whose FILE.partial is to be finished");
+        return SLT_EUSAGE;
+    }
     if (r->plot && slt_plot_check_target(r->plot, err) != SLT_OK)
         return SLT_EUSAGE;
     if (r->out && (rc = check_out_target(r->out, err)) != SLT_OK)
@@ -662,58 +712,131 @@ static void live_finish(slt_plot_live *lv, const char *table)
     slt_plot_live_close(lv);
 }
 
+/* The table's stream: -o FILE (as NAME.partial, new or resumed), or standard output (teed into a
+ * scratch table when a figure is drawn from it). */
+static int open_table(const run_req *r, const slt_grid *g, slt_run_opts *o, out_t *out, char *scratch, size_t len,
+                      char *err)
+{
+    int rc;
+    if (r->out) {
+        if ((rc = out_open(out, r->out, r->resume, err)) != SLT_OK)
+            return rc;
+        if (r->resume && (rc = out_resume(out, g, o, err)) != SLT_OK) {
+            fclose(out->f); /* NAME.partial stays as it was */
+            out->f = NULL;
+            return rc;
+        }
+        o->out = out->f;
+        return SLT_OK;
+    }
+    if (!(o->out = open_stdout_table(r->plot != NULL, scratch, len))) {
+        snprintf(err, SLT_ERRLEN, "cannot create a temporary file for the figure data: %s", strerror(errno));
+        return SLT_EFAIL;
+    }
+    return SLT_OK;
+}
+
+/* After the run: the table committed, or its finished rows kept in NAME.partial. The status,
+ * with its message said. */
+static int finish_table(const run_req *r, const slt_run_opts *o, out_t *out, const char *scratch, int rc, char *err)
+{
+    if (rc == SLT_OK && r->out)
+        rc = out_commit(out, err);
+    else if (rc == SLT_OK && o->out != stdout && fclose(o->out) != 0)
+        rc = SLT_EFAIL, snprintf(err, SLT_ERRLEN, "error writing the table to standard output: %s", strerror(errno));
+    else if (rc != SLT_OK && !r->out && o->out != stdout)
+        fclose(o->out);
+    sig_armed = 0;
+    if (rc == SLT_OK)
+        return SLT_OK;
+    char where[1024] = "the rows finished so far were written";
+    int kept = r->out && out->f && out->partial[0];
+    if (r->out)
+        out_abandon(out, where, sizeof where);
+    if (scratch[0])
+        unlink(scratch);
+    if (rc == SLT_EINTR)
+        return die(130, "interrupted; %s", where);
+    return kept ? die(rc, "%s; %s", err, where) : die(rc, "%s", err);
+}
+
+/* A progress bar only for a person watching: under mpirun rank 0's standard error is a pipe to
+ * mpirun (its parent), so mpirun's own standard error decides. */
+static int stderr_is_terminal(void)
+{
+    if (isatty(2))
+        return 1;
+    char link[64], target[256];
+    snprintf(link, sizeof link, "/proc/%d/fd/2", (int)getppid());
+    ssize_t n = slt_mpi_size() > 1 ? readlink(link, target, sizeof target - 1) : -1;
+    if (n <= 0)
+        return 0;
+    target[n] = 0;
+    return !strncmp(target, "/dev/pts/", 9) || !strncmp(target, "/dev/tty", 8);
+}
+
+/* Under mpirun, a rank other than 0: the same grid, its share of the work units, no output;
+ * rank 0 says what happened and its exit status is the run's. */
+static int execute_on_rank(const run_req *r, const char *cmdline)
+{
+    char err[SLT_ERRLEN];
+    slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted, NULL, NULL,
+                      0, 0};
+    slt_grid g;
+    int rc = slt_grid_build(r->e, r->nassign, r->assign, &g, err);
+    catch_signals();
+    if (slt_mpi_max(rc) != SLT_OK) {
+        if (rc == SLT_OK)
+            slt_grid_free(&g);
+        return slt_mpi_bcast(0);
+    }
+    slt_run(&g, &o, err); /* its failures are reported to rank 0 */
+    slt_grid_free(&g);
+    return slt_mpi_bcast(0);
+}
+
 /* Run a checked request: stream the table, then draw the figure. */
 static int execute_run(const run_req *r, const char *cmdline)
 {
+    if (slt_mpi_rank() > 0)
+        return execute_on_rank(r, cmdline);
     char err[SLT_ERRLEN], scratch[4096] = "";
-    slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted, NULL, NULL};
+    slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted, NULL, NULL,
+                      0, 0};
     slt_grid g;
+    out_t out = {0};
     int rc = check_run(r, &g, &o, err);
+    if (rc == SLT_OK) { /* only now, with the input known good, is anything created */
+        catch_signals();
+        if ((rc = open_table(r, &g, &o, &out, scratch, sizeof scratch, err)) != SLT_OK)
+            slt_grid_free(&g);
+    }
+    int all = slt_mpi_max(rc); /* under mpirun, every rank starts or none */
     if (rc != SLT_OK) {
         char origin[200];
         preset_origin(r->preset, err, origin, sizeof origin);
+        slt_mpi_bcast(rc);
         return die(rc, "%s%s", origin, err);
     }
-    /* Only now, with the input known good, is anything created. */
-    out_t out = {0};
-    catch_signals();
-    if (r->out && (rc = out_open(&out, r->out, err)) != SLT_OK) {
+    if (all != SLT_OK) {
         slt_grid_free(&g);
-        return die(rc, "%s", err);
-    }
-    o.out = r->out ? out.f : open_stdout_table(r->plot != NULL, scratch, sizeof scratch);
-    if (!o.out) {
-        slt_grid_free(&g);
-        return die(1, "cannot create a temporary file for the figure data: %s", strerror(errno));
+        snprintf(err, SLT_ERRLEN, "another MPI rank could not start the run");
+        return slt_mpi_bcast(finish_table(r, &o, &out, scratch, SLT_EFAIL, err));
     }
     snprintf(sig_scratch, sizeof sig_scratch, "%s", scratch);
     sig_armed = 1;
     int live = r->plot && !strcmp(r->plot, "live");
-    slt_plot_live *lv = live ? slt_plot_live_open(r->out ? (out.tmp[0] ? out.tmp : r->out) : scratch, &r->po, !r->out)
+    slt_plot_live *lv = live ? slt_plot_live_open(r->out ? (out.partial[0] ? out.partial : r->out) : scratch, &r->po,
+                                                  !r->out)
                              : NULL;
     o.on_rows = lv ? live_rows : NULL;
     o.on_rows_arg = lv;
-    o.progress = !r->quiet && isatty(2) && !lv; /* a live figure is its own progress */
+    o.progress = !r->quiet && stderr_is_terminal() && !lv; /* a live figure is its own progress */
     rc = slt_run(&g, &o, err);
     slt_grid_free(&g);
-    if (rc == SLT_OK && r->out)
-        rc = out_commit(&out, err);
-    else if (rc == SLT_OK && o.out != stdout && fclose(o.out) != 0)
-        rc = SLT_EFAIL, snprintf(err, sizeof err, "error writing the table to standard output: %s", strerror(errno));
-    else if (rc != SLT_OK && !r->out && o.out != stdout)
-        fclose(o.out);
-    sig_armed = 0;
-    if (rc != SLT_OK)
+    if ((rc = slt_mpi_bcast(finish_table(r, &o, &out, scratch, rc, err))) != SLT_OK) {
         slt_plot_live_close(lv);
-    if (rc != SLT_OK) {
-        char where[1024] = "the rows finished so far were written";
-        if (r->out)
-            out_abandon(&out, where, sizeof where);
-        if (scratch[0])
-            unlink(scratch);
-        if (rc == SLT_EINTR)
-            return die(130, "interrupted; %s", where);
-        return r->out && out.tmp[0] ? die(rc, "%s; %s", err, where) : die(rc, "%s", err);
+        return rc;
     }
     if (lv) { /* the last frame, from the complete table */
         live_finish(lv, r->out ? r->out : scratch);
@@ -880,7 +1003,8 @@ static char *preset_command(const slt_preset *p, const run_req *r, int seed_give
 static int figure_paths(const char *dir, const char *name, char *csv, char *png, size_t len)
 {
     struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK) != 0)
+    /* only rank 0 writes (under mpirun the others may see another machine's disk) */
+    if (slt_mpi_rank() == 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK) != 0))
         return die(2, "-o: '%.160s' is not a writable folder", dir);
     if ((size_t)snprintf(csv, len, "%s/%s.csv", dir, name) >= len ||
         (size_t)snprintf(png, len, "%s/%s.png", dir, name) >= len)
@@ -917,7 +1041,7 @@ static int run_preset(const slt_preset *p, const figure_opts *f)
         return die(1, "out of memory");
     rc = execute_run(&r, cmdline);
     free(cmdline);
-    if (rc == 0)
+    if (rc == 0 && slt_mpi_rank() == 0)
         printf("%s\n%s\n", csv, png);
     return rc;
 }
@@ -961,6 +1085,9 @@ static int dispatch(int argc, char **argv)
         return die(2, "no command given (sltsim --help explains them)");
     }
     const char *cmd = argv[1];
+    /* under mpirun the other ranks take part in runs only; rank 0 does the rest alone */
+    if (slt_mpi_rank() > 0 && strcmp(cmd, "run") && (strcmp(cmd, "figure") || argc < 3 || !strcmp(argv[2], "list")))
+        return 0;
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version"))
         return cmd_version(argc - 2, argv + 2);
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
@@ -996,8 +1123,16 @@ int main(int argc, char **argv)
 {
     choose_blas_kernels(argv);
     gsl_set_error_handler_off(); /* numerical failures become error returns, never aborts */
+    char err[SLT_ERRLEN];
+    if (slt_mpi_init(&argc, &argv, err) != SLT_OK) {
+        slt_mpi_finalize();
+        return die(1, "%s", err);
+    }
     int rc = dispatch(argc, argv);
     if (close_stdout() != 0 && rc == 0)
         rc = die(1, "error writing standard output: %s", strerror(errno));
-    return rc;
+    slt_mpi_finalize();
+    /* Under mpirun rank 0's status is the run's: another rank exiting non-zero first would make
+     * mpirun end rank 0 before it has finished. */
+    return slt_mpi_rank() > 0 ? 0 : rc;
 }

@@ -1,7 +1,8 @@
 /* engine.c: grid points grouped into batches (points differing only in the experiment's batch
- * parameters), work units (batch, trial) scheduled dynamically on OpenMP threads, each with its
- * own RNG stream (seed, batch, trial) so that results do not depend on the thread count; means
- * and standard errors accumulated in trial order; rows written in grid order as they finish. */
+ * parameters), work units (batch, trial) scheduled dynamically on OpenMP threads and, under
+ * mpirun, over ranks (mpi.c), each with its own RNG stream (seed, batch, trial) so that results
+ * depend neither on the thread count nor on the rank count; means and standard errors
+ * accumulated in trial order on one process; rows written in grid order as they finish. */
 #define _GNU_SOURCE
 #include "config.h"
 #include "engine.h"
@@ -14,6 +15,7 @@
 #include <time.h>
 
 #include "rng.h"
+#include "sltmpi.h"
 
 extern void openblas_set_num_threads(int);
 
@@ -22,6 +24,7 @@ typedef struct {
     size_t *pts, *sim;   /* grid indices, in grid order */
     double *raw;         /* trials x nsim x ncols, allocated when the first trial starts */
     long done;
+    int skip;            /* resumed: every row already written */
 } batch_t;
 
 typedef struct {
@@ -36,8 +39,10 @@ typedef struct {
     double *q3;          /* np x nsimcols: third quartile of quantile columns (mean = median, se = q1) */
     long *count;         /* np: trials that contributed */
     char *ready;         /* np */
-    size_t next_row;
-    long units_done, units_total;
+    size_t next_row, maxpts, maxsim;
+    long trials, per;    /* trials simulated (0: theory only); units per batch (>= 1) */
+    long nunits, next_unit, units_done, units_total;
+    double none;         /* the slot of a unit with nothing to simulate */
     double t_start, t_drawn;
     int failed;
     char err[SLT_ERRLEN];
@@ -340,48 +345,161 @@ static void teardown(run_t *r)
     free(r->ready);
 }
 
-static void run_unit(run_t *r, long u, long trials, gsl_rng *rng, const double **ptrs, size_t maxpts)
+static int stopping(const run_t *r)
 {
-    size_t bi = (size_t)(u / (trials > 0 ? trials : 1));
-    long t = trials > 0 ? u % trials : 0;
+    return r->failed || (r->o->interrupted && *r->o->interrupted);
+}
+
+/* The next unit to run, in unit order, passing over the batches a resumed table already holds;
+ * -1 when none is left or the run stops. */
+static long next_unit(run_t *r)
+{
+    long u = -1;
+#pragma omp critical(slt_next)
+    {
+        while (!stopping(r) && r->next_unit < r->nunits && r->b[r->next_unit / r->per].skip)
+            r->next_unit += r->per;
+        if (!stopping(r) && r->next_unit < r->nunits)
+            u = r->next_unit++;
+    }
+    return u;
+}
+
+/* Where unit u's *n values go: its trial's slot in the batch's results, allocated (every value
+ * empty) when the batch's first unit needs it. NULL when out of memory: the run fails. */
+static double *unit_slot(run_t *r, long u, size_t *n)
+{
+    batch_t *b = &r->b[u / r->per];
+    *n = r->trials > 0 ? b->nsim * r->nsimcols : 0;
+    if (*n == 0)
+        return &r->none;
+    double *raw;
+#pragma omp critical(slt_alloc)
+    {
+        if (!b->raw) {
+            size_t all = (size_t)r->trials * *n;
+            b->raw = malloc(all * sizeof(double));
+            for (size_t i = 0; b->raw && i < all; i++)
+                b->raw[i] = slt_empty();
+        }
+        raw = b->raw;
+    }
+    if (!raw) {
+        fail(r, "out of memory for trial results");
+        return NULL;
+    }
+    return raw + (size_t)(u % r->per) * *n;
+}
+
+/* One trial of one batch, from its own stream, into out (nsim x nsimcols values, empty on
+ * entry). SLT_OK, or SLT_EFAIL with the message in msg. */
+static int unit_compute(run_t *r, long u, gsl_rng *rng, const double **ptrs, double *out, char *msg)
+{
+    size_t bi = (size_t)(u / r->per);
     batch_t *b = &r->b[bi];
     const slt_experiment *e = r->e;
-    if (trials > 0 && b->nsim > 0) {
-        double *raw;
-#pragma omp critical(slt_alloc)
-        {
-            if (!b->raw) {
-                size_t n = (size_t)trials * b->nsim * r->nsimcols;
-                b->raw = malloc(n * sizeof(double));
-                for (size_t i = 0; b->raw && i < n; i++)
-                    b->raw[i] = slt_empty();
-            }
-            raw = b->raw;
-        }
-        if (!raw) {
-            fail(r, "out of memory for trial results");
-            return;
-        }
-        for (size_t k = 0; k < b->nsim && k < maxpts; k++)
-            ptrs[k] = &r->par[b->sim[k] * e->nparams];
-        slt_batch batch = {b->nsim, ptrs};
-        slt_rng_reseed(rng, r->o->seed, bi, (uint64_t)t);
-        char err[SLT_ERRLEN] = "";
-        if (e->simulate(&batch, r->ctx, rng, raw + (size_t)t * b->nsim * r->nsimcols, err) != SLT_OK) {
-            char msg[SLT_ERRLEN];
-            snprintf(msg, sizeof msg, "simulation of %s failed: %.200s", e->name, err);
-            fail(r, msg);
-            return;
-        }
-    }
+    if (r->trials == 0 || b->nsim == 0)
+        return SLT_OK;
+    for (size_t k = 0; k < b->nsim; k++)
+        ptrs[k] = &r->par[b->sim[k] * e->nparams];
+    slt_batch batch = {b->nsim, ptrs};
+    slt_rng_reseed(rng, r->o->seed, bi, (uint64_t)(u % r->per));
+    char err[SLT_ERRLEN] = "";
+    if (e->simulate(&batch, r->ctx, rng, out, err) == SLT_OK)
+        return SLT_OK;
+    snprintf(msg, SLT_ERRLEN, "simulation of %s failed: %.200s", e->name, err);
+    return SLT_EFAIL;
+}
+
+/* Unit u's values are in its slot: the batch's last unit aggregates it and emits ready rows. */
+static void unit_done(run_t *r, long u)
+{
+    size_t bi = (size_t)(u / r->per);
     long done;
 #pragma omp critical(slt_count)
     {
-        done = ++b->done;
+        done = ++r->b[bi].done;
         r->units_done++;
     }
-    if (done == (trials > 0 ? trials : 1))
-        finalize_batch(r, bi, b->nsim > 0 ? trials : 0);
+    if (done == r->per)
+        finalize_batch(r, bi, r->b[bi].nsim > 0 ? r->trials : 0);
+}
+
+/* A thread of rank 0, or of a process alone: units from the scheduler, run in place. */
+static void compute_here(run_t *r)
+{
+    gsl_rng *rng = slt_rng_alloc(r->o->seed, 0, 0);
+    const double **ptrs = malloc(r->maxpts * sizeof(double *));
+    char msg[SLT_ERRLEN];
+    if (!rng || !ptrs)
+        fail(r, "out of memory");
+    long u;
+    while (rng && ptrs && (u = next_unit(r)) >= 0) {
+        size_t n;
+        double *slot = unit_slot(r, u, &n);
+        if (!slot)
+            break;
+        if (unit_compute(r, u, rng, ptrs, slot, msg) != SLT_OK) {
+            fail(r, msg);
+            break;
+        }
+        unit_done(r, u);
+    }
+    free(ptrs);
+    if (rng)
+        gsl_rng_free(rng);
+}
+
+/* A thread of another rank: units asked of rank 0 one at a time, values sent back. `ready` = 0
+ * when this rank could not set up: it reports r->err and stops. */
+static void compute_remote(run_t *r, int ready)
+{
+    gsl_rng *rng = ready ? slt_rng_alloc(r->o->seed, 0, 0) : NULL;
+    const double **ptrs = malloc(r->maxpts * sizeof(double *));
+    double *buf = malloc((r->maxsim * r->nsimcols + 1) * sizeof(double));
+    char msg[SLT_ERRLEN];
+    const char *err = !ready ? r->err : !rng || !ptrs || !buf ? "out of memory" : NULL;
+    long u = slt_mpi_exchange(-1, NULL, 0, 1, err);
+    while (u >= 0) {
+        size_t n = r->trials > 0 ? r->b[u / r->per].nsim * r->nsimcols : 0;
+        for (size_t i = 0; i < n; i++)
+            buf[i] = slt_empty();
+        err = unit_compute(r, u, rng, ptrs, buf, msg) == SLT_OK ? NULL : msg;
+        u = slt_mpi_exchange(u, buf, n, !stopping(r), err);
+    }
+    free(buf);
+    free(ptrs);
+    if (rng)
+        gsl_rng_free(rng);
+}
+
+static long srv_next(void *c) { return next_unit(c); }
+static double *srv_slot(void *c, long u, size_t *n) { return unit_slot(c, u, n); }
+static void srv_done(void *c, long u) { unit_done(c, u); }
+static void srv_fail(void *c, const char *msg) { fail(c, msg); }
+
+/* Every rank: rank 0 serves the others from one thread and computes on --threads more; the
+ * others compute. Alone: --threads computing threads. */
+static void compute_all(run_t *r, int ready)
+{
+    int rank = slt_mpi_rank(), size = slt_mpi_size();
+    slt_mpi_server srv = {r, srv_next, srv_slot, srv_done, srv_fail};
+    /* one BLAS thread per work unit: no oversubscription, and the same sums in the same order
+     * whatever --threads is */
+    openblas_set_num_threads(1);
+    r->t_start = now();
+#pragma omp parallel num_threads(r->o->threads + (rank == 0 && size > 1))
+    {
+        if (rank > 0)
+            compute_remote(r, ready);
+        else if (size > 1 && omp_get_thread_num() == 0)
+            slt_mpi_serve(&srv);
+        else
+            compute_here(r);
+    }
+    if (rank > 0)
+        slt_mpi_bye();
+    draw_progress(r, 1);
 }
 
 /* The trial results of a batch (trials x points x quantities doubles) stay in memory until its
@@ -394,7 +512,9 @@ static int check_results_memory(const slt_grid *g, const slt_run_opts *o, char *
     for (size_t i = 0; i < e->nparams; i++)
         if (is_batch_param(e, i))
             per_batch *= (double)g->vals[i].n;
-    double batches = (double)g->npoints / per_batch, open = batches < o->threads ? batches : o->threads;
+    /* under mpirun, the threads of every rank (assumed to have as many as this one) */
+    double threads = (double)o->threads * slt_mpi_size();
+    double batches = (double)g->npoints / per_batch, open = batches < threads ? batches : threads;
     double bytes = (double)o->trials * per_batch * (double)slt_count(e->sim_cols) * sizeof(double) * open;
     double budget = slt_memory_budget();
     if (!(bytes > budget))
@@ -427,84 +547,96 @@ int slt_validate(const slt_grid *g, const slt_run_opts *o, char *err)
     return rc;
 }
 
-int slt_run(const slt_grid *g, const slt_run_opts *o, char *err)
+/* The experiment's shared read-only state, given every point to be simulated. */
+static int prepare_shared(run_t *r, char *err)
 {
-    const slt_experiment *e = g->e;
-    run_t r;
-    memset(&r, 0, sizeof r);
-    int rc = setup(&r, g, o, err);
-    if (rc != SLT_OK) {
-        teardown(&r);
-        return rc;
-    }
-    int simulate = o->trials > 0 && e->simulate;
-    if ((rc = slt_validate(g, o, err)) != SLT_OK) {
-        teardown(&r);
-        return rc;
-    }
-    if (slt_write_header(o->out, g, o) != 0) {
-        snprintf(err, SLT_ERRLEN, "error writing the table: %s", strerror(errno));
-        teardown(&r);
+    const slt_experiment *e = r->e;
+    if (r->trials == 0 || !e->prepare)
+        return SLT_OK;
+    size_t nall = 0;
+    const double **all = malloc((r->np + 1) * sizeof(double *));
+    if (!all) {
+        snprintf(err, SLT_ERRLEN, "out of memory");
         return SLT_EFAIL;
     }
-    if (simulate && e->prepare) {
-        size_t nall = 0;
-        const double **all = malloc((r.np + 1) * sizeof(double *));
-        if (!all) {
-            snprintf(err, SLT_ERRLEN, "out of memory");
-            teardown(&r);
-            return SLT_EFAIL;
-        }
-        for (size_t bi = 0; bi < r.nb; bi++)
-            for (size_t k = 0; k < r.b[bi].nsim; k++)
-                all[nall++] = &r.par[r.b[bi].sim[k] * e->nparams];
-        slt_batch b = {nall, all};
-        rc = e->prepare(&b, &r.ctx, err);
-        free(all);
-        if (rc != SLT_OK) {
-            teardown(&r);
-            return SLT_EFAIL;
-        }
+    for (size_t bi = 0; bi < r->nb; bi++)
+        for (size_t k = 0; k < r->b[bi].nsim; k++)
+            all[nall++] = &r->par[r->b[bi].sim[k] * e->nparams];
+    slt_batch b = {nall, all};
+    int rc = e->prepare(&b, &r->ctx, err);
+    free(all);
+    return rc == SLT_OK ? SLT_OK : SLT_EFAIL;
+}
+
+/* Before any unit runs: the units, the header (rank 0, unless resumed: then the batches whose
+ * rows are all written are skipped), the experiment's shared state. */
+static int start(run_t *r, char *err)
+{
+    const slt_run_opts *o = r->o;
+    r->trials = o->trials > 0 && r->e->simulate ? o->trials : 0;
+    r->per = r->trials > 0 ? r->trials : 1;
+    r->nunits = (long)r->nb * r->per;
+    r->maxpts = 1;
+    for (size_t bi = 0; bi < r->nb; bi++) {
+        batch_t *b = &r->b[bi];
+        r->maxpts = b->npts > r->maxpts ? b->npts : r->maxpts;
+        r->maxsim = b->nsim > r->maxsim ? b->nsim : r->maxsim;
+        /* points are in grid order, so the last one says whether all are written */
+        b->skip = slt_mpi_rank() == 0 && o->resume && b->npts > 0 && b->pts[b->npts - 1] < o->resume_rows;
+        r->units_total += b->skip ? 0 : r->per;
     }
-    long trials = simulate ? o->trials : 0;
-    long nunits = (long)r.nb * (trials > 0 ? trials : 1);
-    size_t maxpts = 1;
-    for (size_t bi = 0; bi < r.nb; bi++)
-        if (r.b[bi].npts > maxpts)
-            maxpts = r.b[bi].npts;
-    r.units_total = nunits;
-    r.t_start = now();
-    /* one BLAS thread per work unit: no oversubscription, and the same sums in the same order
-     * whatever --threads is */
-    openblas_set_num_threads(1);
-#pragma omp parallel num_threads(o->threads)
-    {
-        gsl_rng *rng = slt_rng_alloc(o->seed, 0, 0);
-        const double **ptrs = malloc(maxpts * sizeof(double *));
-        if (!rng || !ptrs)
-            fail(&r, "out of memory");
-#pragma omp for schedule(dynamic, 1)
-        for (long u = 0; u < nunits; u++) {
-            if (r.failed || (o->interrupted && *o->interrupted))
-                continue;
-            run_unit(&r, u, trials, rng, ptrs, maxpts);
-        }
-        free(ptrs);
-        if (rng)
-            gsl_rng_free(rng);
+    if (slt_mpi_rank() == 0 && o->resume)
+        r->next_row = o->resume_rows < r->np ? o->resume_rows : r->np;
+    else if (slt_mpi_rank() == 0 && slt_write_header(o->out, r->g, o) != 0) {
+        snprintf(err, SLT_ERRLEN, "error writing the table: %s", strerror(errno));
+        return SLT_EFAIL;
     }
-    draw_progress(&r, 1);
-    if (e->release && r.ctx)
-        e->release(r.ctx);
-    if (r.failed) {
-        snprintf(err, SLT_ERRLEN, "%s", r.err);
-        rc = SLT_EFAIL;
-    } else if (r.next_row < r.np)
-        rc = SLT_EINTR;
-    else if (ferror(o->out)) {
+    return prepare_shared(r, err);
+}
+
+/* Rank 0's status at the end: a failure, an interrupt (rows missing), or a write error. */
+static int outcome(run_t *r, char *err)
+{
+    if (r->failed) {
+        snprintf(err, SLT_ERRLEN, "%s", r->err);
+        return SLT_EFAIL;
+    }
+    if (slt_mpi_rank() > 0)
+        return SLT_OK;
+    if (r->next_row < r->np)
+        return SLT_EINTR;
+    if (ferror(r->o->out)) {
         snprintf(err, SLT_ERRLEN, "error writing the table");
-        rc = SLT_EFAIL;
+        return SLT_EFAIL;
     }
+    return SLT_OK;
+}
+
+int slt_run(const slt_grid *g, const slt_run_opts *o, char *err)
+{
+    run_t r;
+    memset(&r, 0, sizeof r);
+    r.per = 1;
+    int rc = setup(&r, g, o, err);
+    if (rc == SLT_OK)
+        rc = slt_validate(g, o, err);
+    if (rc == SLT_OK)
+        rc = start(&r, err);
+    if (rc != SLT_OK && slt_mpi_size() == 1) {
+        teardown(&r);
+        return rc;
+    }
+    /* Under mpirun every rank takes part even after a failure, so that none waits forever:
+     * rank 0 then hands out no unit, and a failed rank reports its message to rank 0. */
+    if (rc != SLT_OK && !r.failed) {
+        r.failed = 1;
+        snprintf(r.err, sizeof r.err, "%s", err);
+    }
+    compute_all(&r, rc == SLT_OK);
+    if (g->e->release && r.ctx)
+        g->e->release(r.ctx);
+    if (rc == SLT_OK)
+        rc = outcome(&r, err);
     teardown(&r);
     return rc;
 }

@@ -55,9 +55,11 @@ OUTPUT = [
     "simulated quantity NAME_sim (the mean over trials) and NAME_se (its standard error), then trials. "
     "Numbers round-trip (%.10g); inf and nan where the mathematics says so; an empty field where a "
     "quantity was not computed at that point.",
-    "The same seed gives byte-identical output whatever --threads is. Output files are written to a "
-    "temporary file beside the target and renamed into place on success: a failed or interrupted run "
-    "never destroys an existing file.",
+    "The same seed gives byte-identical output whatever --threads is, and whatever the number of MPI "
+    "ranks. An output file FILE is written as FILE.partial beside it and renamed into place on success: "
+    "a failed or interrupted run never destroys an existing file, and leaves its finished rows in "
+    "FILE.partial, where the same command with --resume continues it (after checking the provenance "
+    "lines are the same; exit 2 otherwise).",
 ]
 
 
@@ -237,6 +239,9 @@ def main():
     out += [".SH ENVIRONMENT", ".TP", "\\fBOPENBLAS_CORETYPE\\fR",
             "OpenBLAS kernel family; sltsim chooses it itself when OpenBLAS does not recognise the processor "
             "(\\fBsltsim \\-\\-version\\fR shows the one in use).",
+            ".TP", "\\fBOMPI_COMM_WORLD_SIZE\\fR, \\fBPMIX_RANK\\fR, \\fBPMI_RANK\\fR",
+            "Set by mpirun or srun: an sltsim built with \\-\\-with\\-mpi then starts MPI and shares the run's "
+            "work units among the ranks; rank 0 alone writes and prints. Without them MPI is not started.",
             ".SH FILES", ".TP", "\\fI" + esc(o.figdir) + "/*.fig\\fR", "The figure presets.",
             ".SH SEE ALSO", "\\fBgnuplot\\fR(1). The gallery of every preset: \\fBmake gallery\\fR in the source "
             "tree. Python: python/sltsim.py. C: \\fBpkg\\-config \\-\\-cflags \\-\\-libs sltsim\\fR."]

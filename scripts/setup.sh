@@ -4,14 +4,15 @@
 # man-db (the manual page), chromium (the gallery page), python3-pandas (python/sltsim.py,
 # notebooks), clang, libclang-rt-14-dev and libomp-dev (the fuzz targets),
 # gnuplot-x11 (gnuplot-nox and its x11 terminal), xvfb, tmux, x11-utils and x11-apps (live
-# figures). Safe to run again; it only does what is missing.
+# figures), libopenmpi-dev and openmpi-bin (MPI runs: sltsim is configured --with-mpi whenever
+# Open MPI is installed, so that the tests cover it). Safe to run again; it only does what is missing.
 set -e
 cd "$(dirname "$0")/.."
 
 PKGS="gcc make autoconf automake libtool pkg-config libgsl-dev libfftw3-dev libopenblas-dev \
 liblapacke-dev gnuplot-x11 fonts-dejavu-core python3 python3-numpy python3-scipy \
 jupyter-nbconvert python3-nbclient python3-ipykernel python3-pandas groff-base man-db chromium \
-clang libclang-rt-14-dev libomp-dev xvfb tmux x11-utils x11-apps"
+clang libclang-rt-14-dev libomp-dev xvfb tmux x11-utils x11-apps libopenmpi-dev openmpi-bin"
 
 missing=""
 for p in $PKGS; do
@@ -30,9 +31,13 @@ if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt con
     echo "setup: autoreconf" >&2
     autoreconf -fi >/dev/null 2>&1 || autoreconf -fi >&2
 fi
-if [ ! -f Makefile ] || [ configure -nt Makefile ]; then
-    echo "setup: configure" >&2
-    ./configure -q >&2
+# MPI when Open MPI is there (a build configured before it was installed is configured again)
+mpi=""
+command -v mpicc > /dev/null 2>&1 && command -v mpirun > /dev/null 2>&1 && mpi=--with-mpi
+if [ ! -f Makefile ] || [ configure -nt Makefile ] ||
+    { [ -n "$mpi" ] && ! grep -q 'define SLT_HAVE_MPI' config.h 2> /dev/null; }; then
+    echo "setup: configure $mpi" >&2
+    ./configure -q $mpi >&2
 fi
 echo "setup: make" >&2
 make -s -j"$(nproc)" >&2

@@ -13,7 +13,7 @@ else
     CC=${SAN_CC:-gcc}; FLAGS="$SAN -fno-sanitize-recover=all"; OBJFLAGS=; LINKFLAGS=
     mains="$src/tests/test_*.c $src/cli/main.c"
 fi
-CPPFLAGS="-DHAVE_CONFIG_H -I$build -I$src -I$src/engine $(pkg-config --cflags gsl fftw3)"
+CPPFLAGS="-DHAVE_CONFIG_H -I$build -I$src -I$src/engine $(pkg-config --cflags gsl fftw3) ${MPI_CFLAGS:-}"
 mkdir -p "$out/obj"
 rm -f "$out/FAILED"
 # objects are reused only while no header changed since they were built

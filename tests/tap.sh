@@ -45,7 +45,7 @@ bad() {
     ok $? "refused: $* (exit $st: $(cat "$T/err"))"
 }
 
-# wait_rows PATTERN N: wait (up to 60 s) until a file matching PATTERN (a run's temporary file)
+# wait_rows PATTERN N: wait (up to 60 s) until a file matching PATTERN (a run's FILE.partial)
 # holds N lines that are not provenance; status 0 when it does
 wait_rows() {
     _w=0

@@ -89,7 +89,7 @@ ok $? "missing gnuplot: exit 1 ($st), Debian package named, table written"
 # only ever written complete; tests/test_safety.sh checks an existing FILE survives)
 $S run ridge n=50:250:100 gamma=2 --trials 200 --threads 1 -o "$T/int.csv" 2>/dev/null &
 pid=$!
-wait_rows "$T/.int.csv.*.tmp" 3
+wait_rows "$T/int.csv.partial" 3
 kill -INT $pid
 wait $pid
 st=$?

@@ -189,7 +189,7 @@ for d in $delays; do
     wait $pid; st=$?
     if [ "$sig" = KILL ]; then
         [ $st -eq 137 ] && cmp -s "$T/keep.csv" "$T/keep.orig"
-        ok $? "item 12: SIGKILL after ${d}s: the old file intact (the finished rows stay in .keep.csv.XXXXXX.tmp)"
+        ok $? "item 12: SIGKILL after ${d}s: the old file intact (the finished rows stay in keep.csv.partial, for --resume)"
     else
         [ $st -eq 130 ] && one_line "$T/err" && cmp -s "$T/keep.csv" "$T/keep.orig" &&
             { [ ! -e "$T/keep.csv.partial" ] || rows_whole "$T/keep.csv.partial" 25; }
@@ -198,7 +198,7 @@ for d in $delays; do
 done
 rm -f "$T"/.keep.csv.*.tmp "$T/keep.csv.partial"
 $S run ridge n=50:250:100 gamma=2 --trials 200 --threads 1 -o "$T/keep.csv" 2> "$T/err" &
-pid=$!; wait_rows "$T/.keep.csv.*.tmp" 3; kill -TERM $pid; wait $pid; st=$?
+pid=$!; wait_rows "$T/keep.csv.partial" 3; kill -TERM $pid; wait $pid; st=$?
 [ $st -eq 130 ] && grep -q 'finished rows are in' "$T/err" && [ "$(grep -vc '^#' "$T/keep.csv.partial")" -ge 3 ] &&
     cmp -s "$T/keep.csv" "$T/keep.orig" && rows_whole "$T/keep.csv.partial" 25
 ok $? "item 12: SIGTERM after two rows: FILE.partial holds the finished rows ($(cat "$T/err"))"
