@@ -3,7 +3,7 @@
 # "N passed, N failed" counting every individual check.
 cd "$(dirname "$0")/.."
 scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
-LC_ALL=C make -s -k check >&2
+LC_ALL=C make -s -k -j"$(nproc)" check >&2
 status=$?
 log=test-suite.log
 pass=$(sed -n 's/^# PASS: *//p' "$log" | head -1)
