@@ -281,12 +281,6 @@ static void figure_title(const plot_ctx *x, slt_figure *f)
              fixed[0] ? "\n" : "", fixed);
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-    double u = *(const double *)a, v = *(const double *)b;
-    return u < v ? -1 : u > v;
-}
-
 /* An upper y limit that keeps a divergence (double-descent peak, alpha = 1) from flattening the
  * rest of the figure: 4x the 80th percentile of the finite values drawn on the left axis (table
  * and fine theory grid alike), if the maximum exceeds it. */
@@ -306,7 +300,7 @@ static double auto_ymax(const slt_figure *f)
                     v[n++] = l->y[i];
         }
     if (n > 4) {
-        qsort(v, n, sizeof *v, cmp_dbl);
+        qsort(v, n, sizeof *v, slt_cmp_double);
         double p80 = v[(size_t)(0.8 * (n - 1))];
         if (p80 > 0 && v[n - 1] > 4 * p80)
             lim = 4 * p80;

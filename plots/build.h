@@ -39,6 +39,9 @@ size_t slt_ctx_rows(const plot_ctx *x, size_t p, size_t c, size_t *idx);
 /* The colour, dash and point style of quantity q on curve c. */
 void slt_ctx_style(const plot_ctx *x, size_t c, int q, slt_layer *l);
 
+/* qsort order of doubles (NaN neither before nor after: keep them out). */
+int slt_cmp_double(const void *a, const void *b);
+
 /* Layer builders: SLT_OK or SLT_EFAIL (out of memory, message in err). */
 int slt_layers_curve(const plot_ctx *x, slt_panel *pn, size_t p, size_t c, char *err);
 int slt_layers_refs(const plot_ctx *x, slt_panel *pn, size_t p, char *err);

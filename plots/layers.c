@@ -246,7 +246,7 @@ int slt_layers_curve(const plot_ctx *x, slt_panel *pn, size_t p, size_t c, char 
     double *xs = NULL, *vals = NULL;
     size_t nd = 0;
     int rc = rows ? SLT_OK : OOM(err);
-    if (rc == SLT_OK && n)
+    if (rc == SLT_OK && n && !x->po->coarse)
         nd = dense_theory(x, rows, n, &xs, &vals);
     for (int q = 0; rc == SLT_OK && n && q < x->nq; q++) {
         int th = has_data(x, rows, n, x->qth[q]) && (x->xi >= 0 || x->xth >= 0);
@@ -322,7 +322,7 @@ int slt_layers_refs(const plot_ctx *x, slt_panel *pn, size_t p, char *err)
     return rows ? rc : OOM(err);
 }
 
-static int cmp_double(const void *a, const void *b)
+int slt_cmp_double(const void *a, const void *b)
 {
     double u = *(const double *)a, v = *(const double *)b;
     return u < v ? -1 : u > v;
@@ -334,7 +334,7 @@ static size_t axis_values(const plot_ctx *x, const size_t *rows, size_t n, int c
     size_t m = 0;
     for (size_t k = 0; k < n; k++)
         out[m++] = slt_table_num(x->t, rows[k], col);
-    qsort(out, m, sizeof *out, cmp_double);
+    qsort(out, m, sizeof *out, slt_cmp_double);
     size_t u = 0;
     for (size_t k = 0; k < m; k++)
         if (!isnan(out[k]) && (u == 0 || out[k] != out[u - 1]))
@@ -344,7 +344,7 @@ static size_t axis_values(const plot_ctx *x, const size_t *rows, size_t n, int c
 
 static size_t find_value(const double *v, size_t n, double key)
 {
-    const double *hit = bsearch(&key, v, n, sizeof *v, cmp_double);
+    const double *hit = bsearch(&key, v, n, sizeof *v, slt_cmp_double);
     return hit ? (size_t)(hit - v) : n;
 }
 

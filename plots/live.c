@@ -30,6 +30,20 @@ static double now(void)
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
+/* Whether this gnuplot can open its x11 terminal on DISPLAY (run directly, no shell). */
+static int x11_works(const char *gnuplot)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1), dup2(null, 2);
+        execl(gnuplot, gnuplot, "-e", "set terminal x11", (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
 /* gnuplot with its input on a pipe and its output discarded; x11 only when it can open one. */
 static FILE *start_window(pid_t *pid)
 {
@@ -37,9 +51,7 @@ static FILE *start_window(pid_t *pid)
     int in[2], null = open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (!gnuplot || !getenv("DISPLAY") || null < 0 || pipe(in))
         return NULL;
-    char probe[4200];
-    snprintf(probe, sizeof probe, "'%s' -e 'set terminal x11' >/dev/null 2>&1", gnuplot);
-    if (strchr(gnuplot, '\'') || system(probe) != 0) { /* gnuplot-nox, or no X server there */
+    if (!x11_works(gnuplot)) { /* gnuplot-nox, or no X server there */
         close(in[0]), close(in[1]), close(null);
         return NULL;
     }
@@ -84,6 +96,9 @@ void slt_plot_live_update(slt_plot_live *lv, int final)
     slt_figure f;
     char err[SLT_ERRLEN];
     const slt_experiment *e;
+    /* frames drawn while the run goes on are drawn inside the engine's row writer: they join the
+     * table's points instead of evaluating the theory on a fine grid (up to a second per curve) */
+    lv->po.coarse = !final;
     /* an early frame may have too few rows for a figure: it is skipped, not an error */
     if (slt_table_read(lv->csv, &t, err) == SLT_OK && (e = slt_registry_find(t.exp)) &&
         slt_figure_build(&t, e, &lv->po, &f, err) == SLT_OK) {

@@ -20,6 +20,7 @@ typedef struct {
     const char *contour; /* level of the heat map's contour (a number; default 0) */
     const char *size;    /* "W,H" in pixels */
     int logy, logx, band;
+    int coarse;          /* theory lines through the table's points only, not the fine grid (live frames) */
 } slt_plot_opts;
 
 /* Set one plot option by its name without dashes ("x", "logy"): the same names serve
