@@ -132,8 +132,9 @@ static void usage(FILE *f)
             "VALUE: a number (0.5, 1e-3), a list a,b,c, a grid start:stop:count, a log grid\n"
             "       start:stop:count:log, or a word (act=relu). Several swept parameters form their\n"
             "       Cartesian product, the first given varying slowest.\n"
-            "run options: --trials N (0 = theory only; default %d)  --seed S (default 1)\n"
-            "       --threads K (default: all cores)  -o/--out FILE (default standard output)\n"
+            "run options: --trials N (0 = theory only; default %d unless `describe` says otherwise)\n"
+            "       --seed S (default 1)  --threads K (default: all cores)\n"
+            "       -o/--out FILE (default standard output)\n"
             "       --plot FILE.png|.svg|.pdf|dumb|live (live: redrawn as rows arrive)  --live  --quiet\n"
             "       --resume (with -o FILE: finish the run that left FILE.partial, same arguments)\n"
             "plot options: --x NAME (a parameter, or any column: a trajectory)  --y Q1,Q2  --yrange LO:HI\n"
@@ -166,6 +167,21 @@ static void print_wrapped(const char *indent, const char *text)
         if (*s)
             s++;
     }
+}
+
+/* The experiment's derived values at its default point, if it derives any. */
+static void describe_derived(const slt_experiment *e)
+{
+    slt_grid g;
+    char err[SLT_ERRLEN], text[SLT_ERRLEN] = "";
+    double par[SLT_MAX_PARAMS];
+    if (!e->derived || slt_grid_build(e, 0, NULL, &g, err) != SLT_OK)
+        return;
+    slt_grid_point(&g, 0, par);
+    e->derived(par, text, sizeof text);
+    slt_grid_free(&g);
+    if (text[0])
+        printf("\nderived at the defaults (the CSV provenance has a '# derived:' line per value): %s\n", text);
 }
 
 static int cmd_describe(int argc, char **argv)
@@ -217,6 +233,9 @@ static int cmd_describe(int argc, char **argv)
             printf(" %s", *c);
         printf(" (shared random draws: points along these axes are correlated, each is unbiased)\n");
     }
+    if (e->simulate)
+        printf("\ntrials: %ld per point unless --trials N says otherwise\n", slt_default_trials(e));
+    describe_derived(e);
     printf("\nreferences:\n");
     print_wrapped("  ", e->references);
     return 0;
@@ -308,7 +327,7 @@ typedef struct {
 static void run_req_init(run_req *r)
 {
     memset(r, 0, sizeof *r);
-    r->trials = SLT_DEFAULT_TRIALS;
+    r->trials = -1; /* not given: the experiment's default, set once the experiment is known */
     r->seed = 1;
     r->threads = sysconf(_SC_NPROCESSORS_ONLN);
     if (r->threads < 1 || r->threads > 1024)
@@ -421,6 +440,8 @@ static int parse_run(int argc, char **argv, run_req *r, char **cmdline)
         return die(1, "out of memory");
     }
     int rc = parse_run_args(argc, argv, r, skip);
+    if (r->trials < 0)
+        r->trials = slt_default_trials(r->e);
     if (rc == 0 && !(*cmdline = recorded_command(argc, argv, skip)))
         rc = die(1, "out of memory");
     free(skip);
@@ -1029,7 +1050,7 @@ static int run_preset(const slt_preset *p, const figure_opts *f)
         return rc;
     r.assign = (char **)p->args;
     r.nassign = p->nargs;
-    r.trials = f->trials_given ? f->trials : p->trials;
+    r.trials = f->trials_given ? f->trials : p->trials_line ? p->trials : slt_default_trials(r.e);
     r.seed = f->seed_given ? f->seed : 1;
     r.threads = f->threads_given ? f->threads : r.threads;
     r.quiet = f->quiet;
