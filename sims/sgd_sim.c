@@ -34,7 +34,7 @@ typedef struct {
     int nlanes, accumulate; /* lanes in use; some query averages (P is kept) */
     int noise[LANES];       /* the variance run's lane: w_0 = w*, eps on */
     lanes r;                /* the residual <x_t, u_t> - eps_t of the next step, per lane */
-    lanes *e, *v, *P;       /* d each: w_t - w*, v_t - w* (ASGD), sum of w_r - w* over r < t */
+    lanes *e, *v, *u, *P;   /* d each: w_t - w*, v_t - w*, u_t - w* (ASGD), sum of w_r - w* over r < t */
 } group;
 
 typedef struct {
@@ -94,9 +94,9 @@ static void plan_start(plan *p, const double *lambda)
 {
     size_t d = p->d;
     lanes *b = p->block;
-    for (size_t g = 0; g < p->ngroups; g++, b += 3 * d) {
+    for (size_t g = 0; g < p->ngroups; g++, b += 4 * d) {
         group *G = &p->groups[g];
-        G->e = b, G->v = b + d, G->P = b + 2 * d;
+        G->e = b, G->v = b + d, G->u = b + 2 * d, G->P = b + 3 * d;
     }
     for (size_t r = 0; r < p->nruns; r++) {
         const run *R = &p->runs[r];
@@ -133,8 +133,8 @@ static int plan_alloc(plan *p, size_t d, double sigma2, const double *lambda, si
                 p->groups[p->runs[r].g].accumulate = 1;
         }
     }
-    /* 3 d lanes per group; snapshots (2 nq d) and x, xn, sl (3 d) as doubles, in whole lanes */
-    size_t nl = 3 * p->ngroups * d + (2 * nq * d + 3 * d + LANES - 1) / LANES, bytes = nl * sizeof(lanes);
+    /* 4 d lanes per group; snapshots (2 nq d) and x, xn, sl (3 d) as doubles, in whole lanes */
+    size_t nl = 4 * p->ngroups * d + (2 * nq * d + 3 * d + LANES - 1) / LANES, bytes = nl * sizeof(lanes);
     p->block = aligned_alloc(sizeof(lanes), bytes);
     if (!p->block)
         return 1;
@@ -163,9 +163,11 @@ SLT_CLONES static void first_residual(group *G, const double *x, double eps, siz
 {
     lanes r;
     residual_start(G, eps, &r);
-    double al = G->s.algo == SLT_SGD_ACCEL ? G->s.alpha : 1;
-    for (size_t i = 0; i < d; i++)
-        r += x[i] * (G->s.algo == SLT_SGD_ACCEL ? al * G->e[i] + (1 - al) * G->v[i] : G->e[i]);
+    double al = G->s.alpha;
+    for (size_t i = 0; i < d; i++) {
+        G->u[i] = G->s.algo == SLT_SGD_ACCEL ? al * G->e[i] + (1 - al) * G->v[i] : G->e[i];
+        r += x[i] * G->u[i];
+    }
     G->r = r;
 }
 
@@ -194,14 +196,14 @@ static inline __attribute__((always_inline)) void asgd_body(group *G, const doub
     double al = G->s.alpha, be = G->s.beta;
     lanes rd = G->s.delta * G->r, rg = G->s.gamma * G->r, r;
     residual_start(G, eps, &r);
-    lanes *restrict e = G->e, *restrict v = G->v, *restrict P = G->P;
+    lanes *restrict e = G->e, *restrict v = G->v, *restrict u = G->u, *restrict P = G->P;
     for (size_t i = 0; i < d; i++) {
         if (accumulate)
             P[i] += e[i];
-        lanes u = al * e[i] + (1 - al) * v[i];
-        e[i] = u - rd * x[i];
-        v[i] = be * u + (1 - be) * v[i] - rg * x[i];
-        r += xn[i] * (al * e[i] + (1 - al) * v[i]);
+        e[i] = u[i] - rd * x[i];
+        v[i] = be * u[i] + (1 - be) * v[i] - rg * x[i];
+        u[i] = al * e[i] + (1 - al) * v[i];
+        r += xn[i] * u[i];
     }
     G->r = r;
 }
@@ -316,6 +318,6 @@ int slt_sgd_sim(size_t d, const double *lambda, double sigma2, size_t nq, const 
 
 double slt_sgd_sim_bytes(size_t d, size_t nq)
 {
-    /* at most 2 nq groups (one per run) of 3 d lanes, snapshots 2 nq d, x, xn, sl */
-    return 8.0 * (double)d * (3.0 * LANES * 2 * (double)nq + 2.0 * (double)nq + 3) + 2 * sizeof(lanes);
+    /* at most 2 nq groups (one per run) of 4 d lanes, snapshots 2 nq d, x, xn, sl */
+    return 8.0 * (double)d * (4.0 * LANES * 2 * (double)nq + 2.0 * (double)nq + 3) + 2 * sizeof(lanes);
 }
