@@ -12,7 +12,7 @@
  * those of the plain two-pass loop (checked bit for bit, GCC and clang; a build with -mfma or
  * -march=native contracts, here as anywhere). The residual's sum is one chain of d dependent
  * additions per step, so the pass costs about d add latencies; drawing the d normals costs
- * several times more (about 80% of a trial at d = 200). */
+ * several times more (about three quarters of a trial at d = 200). */
 #include "sims/sgd_sim.h"
 
 #include <math.h>
@@ -36,7 +36,7 @@ typedef struct {
     slt_sgd_steps s;
     int nlanes, accumulate; /* lanes in use; some query averages (P is kept) */
     int noise[LANES];       /* the variance run's lane: w_0 = w*, eps on */
-    lanes r;                /* the residual <x_t, u_t> - eps_t of the next step, per lane */
+    lanes r;                /* per lane: the residual <x_t, u_t> - eps_t of step t, the next to run */
     lanes *e, *v, *u, *P;   /* d each: w_t - w*, v_t - w*, u_t - w* (ASGD), sum of w_r - w* over r < t */
 } group;
 
