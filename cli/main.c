@@ -96,11 +96,15 @@ static char sig_scratch[4096];
 
 static void on_signal(int sig)
 {
-    (void)sig;
     if (!interrupted) {
         interrupted = 1;
         return;
     }
+    /* Only a second Ctrl-C insists. A second SIGTERM is the same request again: inside a Slurm
+     * job under mpirun each rank gets one from Slurm and one from mpirun a second later, and
+     * the trials in flight must still finish (a scheduler that insists sends SIGKILL). */
+    if (sig != SIGINT)
+        return;
     if (sig_armed && sig_scratch[0])
         unlink(sig_scratch);
     static const char msg[] = "sltsim: interrupted twice; stopped at once (finished rows, if any, in FILE.partial)\n";
@@ -384,11 +388,29 @@ static char *recorded_command(int argc, char *const *argv, const char *skip)
 }
 
 /* The options of `run` (argv from the experiment name); skip[i] marks what provenance leaves out. */
+/* An option given twice is refused: which one was meant is not for sltsim to guess. `seen` holds
+ * the groups met so far ("-o" and "--out" are one option; so are "--plot" and "--live"). */
+static int once(const char *a, unsigned *seen)
+{
+    static const char *const groups[][2] = {{"--trials", NULL}, {"--seed", NULL}, {"--threads", NULL},
+                                            {"-o", "--out"},    {"--plot", "--live"}, {"--resume", NULL}};
+    for (unsigned g = 0; g < sizeof groups / sizeof groups[0]; g++)
+        if (!strcmp(a, groups[g][0]) || (groups[g][1] && !strcmp(a, groups[g][1]))) {
+            if (*seen & (1u << g))
+                return die(2, "%s: given twice; give it once", a);
+            *seen |= 1u << g;
+        }
+    return 0;
+}
+
 static int parse_run_args(int argc, char **argv, run_req *r, char *skip)
 {
+    unsigned seen = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
         int rc;
+        if (once(a, &seen))
+            return 2;
         if (!strcmp(a, "--trials")) {
             if (int_option("--trials", next, 0, SLT_MAX_TRIALS, &r->trials))
                 return 2;
