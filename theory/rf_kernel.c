@@ -30,7 +30,7 @@
 #define JACOBI_MAX_D 120 /* from here on, Gauss-Legendre in r^2/2 on [0, SMAX] */
 #define SMAX 40.0
 #define NTAB 512       /* table intervals on [-1, 1] */
-#define DEG 7          /* table polynomial degree */
+#define DEG 7          /* table polynomial degree (table_eval is written for 7) */
 #define RELU_TAIL 0.9  /* relu: kappa'' ~ (1 - rho^2)^(-1/2) at the ends; exact formula beyond this */
 
 struct slt_rf_kernel {
@@ -197,17 +197,26 @@ slt_rfk_moments slt_rfk_get_moments(const slt_rf_kernel *k)
     return k->mom;
 }
 
+int slt_rfk_activation(const slt_rf_kernel *k)
+{
+    return k->act;
+}
+
+long slt_rfk_dim(const slt_rf_kernel *k)
+{
+    return k->d;
+}
+
+/* Estrin's scheme: a short dependency chain, so that consecutive elements overlap */
 static inline double table_eval(const slt_rf_kernel *k, double rho)
 {
     double s = (rho + 1) * (0.5 * NTAB);
     int i = (int)s;
     i = i < 0 ? 0 : i >= NTAB ? NTAB - 1 : i;
-    double t = 2 * (s - i) - 1;
+    double t = 2 * (s - i) - 1, t2 = t * t;
     const double *c = k->tab + i * (DEG + 1);
-    double v = c[DEG];
-    for (int p = DEG - 1; p >= 0; p--)
-        v = v * t + c[p];
-    return v;
+    double lo = (c[0] + c[1] * t) + t2 * (c[2] + c[3] * t), hi = (c[4] + c[5] * t) + t2 * (c[6] + c[7] * t);
+    return lo + t2 * t2 * hi;
 }
 
 double slt_rfk_eval(const slt_rf_kernel *k, double rho)
@@ -216,10 +225,25 @@ double slt_rfk_eval(const slt_rf_kernel *k, double rho)
     return fabs(rho) > k->tail ? slt_rfk_exact(k, rho) : table_eval(k, rho);
 }
 
+#define APPLY_CHUNK 256
+
 void slt_rfk_apply(const slt_rf_kernel *k, double *x, size_t n, double scale)
 {
-    for (size_t i = 0; i < n; i++) {
-        double rho = x[i] > 1 ? 1 : x[i] < -1 ? -1 : x[i];
-        x[i] = scale * (fabs(rho) > k->tail ? slt_rfk_exact(k, rho) : table_eval(k, rho));
+    /* in chunks: the table for all (a loop without calls), then the rare tail entries fixed */
+    double r[APPLY_CHUNK];
+    for (size_t i0 = 0; i0 < n; i0 += APPLY_CHUNK) {
+        size_t h = n - i0 < APPLY_CHUNK ? n - i0 : APPLY_CHUNK;
+        double *y = x + i0, big = 0;
+        for (size_t i = 0; i < h; i++) {
+            double rho = y[i] > 1 ? 1 : y[i] < -1 ? -1 : y[i];
+            double a = fabs(rho);
+            r[i] = rho;
+            big = a > big ? a : big; /* not fmax: a library call here */
+            y[i] = scale * table_eval(k, rho);
+        }
+        if (big > k->tail)
+            for (size_t i = 0; i < h; i++)
+                if (fabs(r[i]) > k->tail)
+                    y[i] = scale * slt_rfk_exact(k, r[i]);
     }
 }

@@ -35,4 +35,8 @@ void slt_rfk_apply(const slt_rf_kernel *k, double *x, size_t n, double scale);
 
 slt_rfk_moments slt_rfk_get_moments(const slt_rf_kernel *k);
 
+/* The activation and dimension the kernel was made for. */
+int slt_rfk_activation(const slt_rf_kernel *k);
+long slt_rfk_dim(const slt_rf_kernel *k);
+
 #endif
