@@ -7,7 +7,7 @@
  *  - the labels are linear in their three unit-amplitude parts (linear signal, nonlinear signal,
  *    noise), so one solve with three right-hand sides per (N, lambda) serves every (F1, Fstar,
  *    tau2), and the test and training errors are quadratic forms in (F1, Fstar, tau);
- *  - the test error exactly (dz->kern, random_features.md 2.1): a quadratic form in the coefficients
+ *  - the test error exactly (dz->kern, random_features.md 2 item 6): a quadratic form in the coefficients
  *    whose kernel K_ij = kappa(<theta_i, theta_j>/d) is formed KBLOCK rows at a time for the largest N
  *    (leading blocks serve smaller N); or one sampled test set per draw, in chunks, serving every point.
  * Solves: a Cholesky factorisation per lambda, or one dsyevd per N when there are many lambdas
@@ -104,7 +104,7 @@ static void add_residual_grams(const double *target, const double *pred, long ro
         }
 }
 
-/* The test error exactly (random_features.md 2.1): with label part c's target f_c and coefficients a_c,
+/* The test error exactly (random_features.md 2 item 6): with label part c's target f_c and coefficients a_c,
  *   E_x (f_c1 - fhat_c1)(f_c2 - fhat_c2) = E f_c1 f_c2 - a_c1'b_c2 - a_c2'b_c1 + a_c1' K_N a_c2,
  * K_ij = kappa(<theta_i, theta_j>/d), b_cj = E f_c(x) sigma(<theta_j, x>/sqrt d): the linear part's
  * m1 <bu, theta_j>/sqrt d, the noise part's 0, f_NL's mnl theta_j'A0 theta_j/d (A0 traceless);

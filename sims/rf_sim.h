@@ -16,7 +16,7 @@ typedef struct {
     int features; /* SLT_SF_* (sims/structured.h) */
     long ntest;   /* fresh test inputs per draw (kern == NULL only) */
     const slt_rf_kernel *kern; /* the kernel of (act, d): the test error exactly, E_x over the sphere
-                                * (random_features.md 2.1), no test inputs drawn; NULL: ntest sampled inputs */
+                                * (random_features.md 2 item 6), no test inputs drawn; NULL: ntest sampled inputs */
 } slt_rf_design;
 
 /* One point served by the draw: N features (the first N rows of the draw's weight matrix),

@@ -1,4 +1,4 @@
-/* The finite-d random-features kernel on the sphere (theory/rf_kernel.c, random_features.md 2.1):
+/* The finite-d random-features kernel on the sphere (theory/rf_kernel.c, random_features.md 2 item 6):
  * against closed forms (quad at every d, relu = arc-cosine at every d), an independent nested adaptive
  * quadrature of the definition (conditional law of the second projection given the first), the
  * Gaussian limits at large d, Monte Carlo on the sphere, and the table against the series it is built

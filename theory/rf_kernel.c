@@ -1,4 +1,4 @@
-/* rf_kernel.c: the random-features kernel on the sphere at finite d, exactly (random_features.md 2.1).
+/* rf_kernel.c: the random-features kernel on the sphere at finite d, exactly (random_features.md 2 item 6).
  * For unit e1, e2 with <e1, e2> = cos(theta) and x uniform on S^{d-1}(sqrt d), the pair (<e1, x>, <e2, x>)
  * is the projection y of x on the plane of e1, e2, written in a basis at angle theta. y is rotation
  * invariant in the plane, with |y|^2 = d u, u ~ Beta(1, (d - 2)/2) (the two-dimensional marginal of the

@@ -1,5 +1,5 @@
 /* rf_kernel.h: the exact finite-d kernel of random features on the sphere, kappa(rho) =
- * E_x sigma(<e1, x>) sigma(<e2, x>), x uniform on S^{d-1}(sqrt d), <e1, e2> = rho (random_features.md 2.1),
+ * E_x sigma(<e1, x>) sigma(<e2, x>), x uniform on S^{d-1}(sqrt d), <e1, e2> = rho (random_features.md 2 item 6),
  * tabulated for fast evaluation, and the one-dimensional moments of the exact test error. The caller owns
  * the kernel (slt_rfk_alloc / slt_rfk_free); it is read-only after allocation and may be shared by threads. */
 #ifndef SLT_RF_KERNEL_H
@@ -18,7 +18,7 @@ typedef struct {
 } slt_rfk_moments;
 
 /* The kernel of activation act (SLT_ACT_*) at dimension d >= 2. relu: closed forms (exact at every d:
- * the arc-cosine kernel, notes 2.1); the others: an angular trapezoid rule (spectral) times a Gauss rule
+ * the arc-cosine kernel, notes 2 item 6, theory/rf_kernel.c); the others: an angular trapezoid rule (spectral) times a Gauss rule
  * over the radius of the two-dimensional projection, then a piecewise degree-7 table in rho.
  * NULL on a bad argument or out of memory. Costs a few milliseconds. Thread-safe. */
 slt_rf_kernel *slt_rfk_alloc(int act, long d);
