@@ -212,7 +212,8 @@ static inline double table_eval(const slt_rf_kernel *k, double rho)
 {
     double s = (rho + 1) * (0.5 * NTAB);
     int i = (int)s;
-    i = i < 0 ? 0 : i >= NTAB ? NTAB - 1 : i;
+    i = i < 0 ? 0 : i; /* rho beyond +-1 by rounding: the end polynomials, |t| - 1 ~ 1e-13 */
+    i = i > NTAB - 1 ? NTAB - 1 : i;
     double t = 2 * (s - i) - 1, t2 = t * t;
     const double *c = k->tab + i * (DEG + 1);
     double lo = (c[0] + c[1] * t) + t2 * (c[2] + c[3] * t), hi = (c[4] + c[5] * t) + t2 * (c[6] + c[7] * t);
@@ -227,23 +228,26 @@ double slt_rfk_eval(const slt_rf_kernel *k, double rho)
 
 #define APPLY_CHUNK 256
 
+/* The table over h values, rho kept in r (unclamped: slt_rfk_exact clamps). A loop without calls
+ * (gcc 12 does not vectorise its gathers, even with AVX2 allowed). */
+static void table_chunk(const slt_rf_kernel *k, double *y, double *r, size_t h, double scale)
+{
+    for (size_t i = 0; i < h; i++) {
+        r[i] = y[i];
+        y[i] = scale * table_eval(k, r[i]);
+    }
+}
+
 void slt_rfk_apply(const slt_rf_kernel *k, double *x, size_t n, double scale)
 {
-    /* in chunks: the table for all (a loop without calls), then the rare tail entries fixed */
+    /* in chunks: the table for all, then the rare tail entries (relu, |rho| > 0.9) exactly */
     double r[APPLY_CHUNK];
     for (size_t i0 = 0; i0 < n; i0 += APPLY_CHUNK) {
         size_t h = n - i0 < APPLY_CHUNK ? n - i0 : APPLY_CHUNK;
-        double *y = x + i0, big = 0;
-        for (size_t i = 0; i < h; i++) {
-            double rho = y[i] > 1 ? 1 : y[i] < -1 ? -1 : y[i];
-            double a = fabs(rho);
-            r[i] = rho;
-            big = a > big ? a : big; /* not fmax: a library call here */
-            y[i] = scale * table_eval(k, rho);
-        }
-        if (big > k->tail)
-            for (size_t i = 0; i < h; i++)
-                if (fabs(r[i]) > k->tail)
-                    y[i] = scale * slt_rfk_exact(k, r[i]);
+        double *y = x + i0;
+        table_chunk(k, y, r, h, scale);
+        for (size_t i = 0; i < h; i++)
+            if (fabs(r[i]) > k->tail)
+                y[i] = scale * slt_rfk_exact(k, r[i]);
     }
 }
