@@ -341,7 +341,7 @@ static void test_structured(void)
 /* The exact test error against the sampled one on the same draws. The training draws are the same
  * (the test inputs come after them in the stream: train_sim is bitwise equal), and given a trial's
  * fit the sampled error is an unbiased estimate of the exact one, so the per-trial differences have
- * mean 0: their mean within 4 SE of 0 (a false alarm has probability 6e-5 per check, 60 checks).
+ * mean 0: their mean within 4 SE of 0 (a false alarm has probability 6e-5 per check, 68 checks).
  * N around n (lambda = 1e-3: finite near N = n) and far from it; relu and tanh, a nonlinear target
  * (the f_NL moment), structured weights (dense rows from the transforms). Then exact identities of
  * one draw on the exact path. */
@@ -389,6 +389,33 @@ static void test_exact_vs_sample(void)
                 check_se(m, se, 0, 4, what);
             }
     }
+
+    /* small d, where the sphere is far from Gaussian (d = 2: the circle; d = 3: the kernel's radial
+     * law has an endpoint singularity): n = 10 d, N = d and 5 d, 200 paired trials, same 4 SE */
+    for (int a = 0; a < 2; a++)
+        for (long d = 2; d <= 3; d++) {
+            enum { T2 = 200 };
+            int act = a ? SLT_ACT_TANH : SLT_ACT_RELU;
+            slt_rf_design ds = {d, 10 * d, act, SLT_SF_IID, 4000, NULL}, de = ds;
+            slt_rf_point pts[2] = {{d, 0.1, 1, 0.5, 0.25}, {5 * d, 0.1, 1, 0.5, 0.25}};
+            static double rs[T2 * 2 * SLT_RF_NOUT], re[T2 * 2 * SLT_RF_NOUT];
+            slt_rf_kernel *kern = exact(&de);
+            run(&ds, 2, pts, T2, 950 + d, rs);
+            run(&de, 2, pts, T2, 950 + d, re);
+            slt_rfk_free(kern);
+            for (int k = 0; k < 2; k++) {
+                double m = 0, m2 = 0;
+                for (int t = 0; t < T2; t++) {
+                    size_t i = (size_t)(t * 2 + k) * SLT_RF_NOUT + SLT_RF_TEST;
+                    m += (rs[i] - re[i]) / T2;
+                    m2 += (rs[i] - re[i]) * (rs[i] - re[i]) / T2;
+                }
+                char what[96];
+                snprintf(what, sizeof what, "%s d = %ld, N = %ld: sampled - exact test error", slt_act_names[act], d,
+                         pts[k].N);
+                check_se(m, sqrt((m2 - m * m) / (T2 - 1)), 0, 4, what);
+            }
+        }
 
     /* identities of one draw on the exact path */
     slt_rf_design dz = {100, 300, SLT_ACT_TANH, SLT_SF_IID, 1000, NULL};
