@@ -13,8 +13,10 @@
 #    2m - 1 chi-squared variates (counted as 2 normals each); no dense flops: its remaining work,
 #    the O(m^2) bidiagonal eigenvalues (dsterf) and 2 exponentials per mode and time, is not
 #    dgemm-shaped, so this floor is a lower bound it cannot approach.
-#  rf: normals d (Nmax + n + ntest + 1) + n; flops: features 2 n Nmax d and 2 ntest Nmax d, Gram
-#    n m0^2 and n^2 (Nmax - n), per point m^3/3 + 4 m^2 + 4 N (n + ntest) (+ 4 N n if N > n).
+#  rf (exact test error, the default): normals d (Nmax + n + 1) + n; flops: features 2 n Nmax d,
+#    kernel Nmax^2 d (the symmetric half of Theta Theta'), Gram n m0^2 and n^2 (Nmax - n), per point
+#    m^3/3 + 4 m^2 + 4 N n (+ 4 N n if N > n) + 2 N^2 (the quadratic form, 2 label parts); the
+#    kernel's table evaluations (Nmax^2/2) are not flops and are left out.
 # Writes bench/out/floors.md. Usage: bench/floors.sh [REPEATS] (from anywhere, after building)
 set -e
 cd "$(dirname "$0")/.."
@@ -51,11 +53,11 @@ fl_gd() { awk -v lit="$1" 'BEGIN { N = 400; T = 100; split("0.5 1 2", al, " ")
         if (lit) { g += P * N + 2 * N + P; f += m^2 * M + 4 / 3 * m^3 } else g += 2 * N + P + 2 * (2 * m - 1) }
     print T * g, T * f }'; }
 fl_gdl=$(fl_gd 1); fl_gds=$(fl_gd 0)
-fl_rf=$(awk 'BEGIN { d = 200; n = 600; nt = 4000; T = 20; Nm = 0; m0 = 0
+fl_rf=$(awk 'BEGIN { d = 200; n = 600; T = 20; Nm = 0; m0 = 0
     for (i = 0; i < 20; i++) { N = int(0.1 * 100^(i / 19) * d + 0.5); Nv[i] = N; if (N > Nm) Nm = N; if (N <= n && N > m0) m0 = N }
-    for (i = 0; i < 20; i++) { N = Nv[i]; m = N < n ? N : n; f += m^3 / 3 + 4 * m^2 + 4 * N * (n + nt) + (N > n ? 4 * N * n : 0) }
-    f += 2 * n * Nm * d + 2 * nt * Nm * d + n * m0^2 + (Nm > n ? n^2 * (Nm - n) : 0)
-    print T * (d * (Nm + n + nt + 1) + n), T * f }')
+    for (i = 0; i < 20; i++) { N = Nv[i]; m = N < n ? N : n; f += m^3 / 3 + 4 * m^2 + 4 * N * n + (N > n ? 4 * N * n : 0) + 2 * N^2 }
+    f += 2 * n * Nm * d + Nm^2 * d + n * m0^2 + (Nm > n ? n^2 * (Nm - n) : 0)
+    print T * (d * (Nm + n + 1) + n), T * f }')
 floor() { echo "$1" | awk -v r="$nrate" -v g="$grate" '{ printf "%.3f", $1 / r + $2 / (g * 1e9) }'; }
 row() { # NAME CPU "NORMALS FLOPS"
     f=$(floor "$3")
