@@ -73,6 +73,7 @@ void slt_rng_reseed(gsl_rng *r, uint64_t seed, uint64_t a, uint64_t b) { seed_st
 #define ZIG_R 3.442619855899
 #define ZIG_V 9.91256303526217e-3
 static double zig_x[ZIG_C + 1], zig_ratio[ZIG_C];
+static double zig_rx[ZIG_C][2] __attribute__((aligned(16))); /* {zig_ratio[i], zig_x[i]}: one load for both */
 static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
 
 static void zig_init(void)
@@ -85,8 +86,11 @@ static void zig_init(void)
         zig_x[i] = sqrt(-2 * log(ZIG_V / zig_x[i - 1] + f));
         f = exp(-0.5 * zig_x[i] * zig_x[i]);
     }
-    for (int i = 0; i < ZIG_C; i++)
+    for (int i = 0; i < ZIG_C; i++) {
         zig_ratio[i] = zig_x[i + 1] / zig_x[i];
+        zig_rx[i][0] = zig_ratio[i];
+        zig_rx[i][1] = zig_x[i];
+    }
 }
 
 /* Where the ziggurat takes its words: first those of a buffer already drawn from the stream (by
@@ -152,41 +156,52 @@ static void normals_scalar(xoshiro_state *st, double *x, size_t n, double scale)
         x[i] = scale * zig_normal(st);
 }
 
-/* The vectorised paths: the stream is sequential, so its words are drawn by the scalar generator
- * into a buffer, and `fast` turns the leading run the fast path accepts into normals; the first word
- * it rejects goes through zig_finish, which takes any further words from the buffer first. The
- * buffer never holds more words than the normals still to make (each takes at least one word), so
- * the stream ends where the scalar path leaves it, and `fast` may write a whole vector into x. */
+/* The vectorised paths. The stream is sequential: the scalar generator draws a buffer of words,
+ * with the table entries of the layer each picks (scalar loads: a vector gather costs more). The fast path's result and verdict depend only on
+ * the word, so `fast` evaluates them for every word of the buffer at once; then the walk takes the
+ * runs of accepted words as they are and sends each rejected word through zig_finish, which takes
+ * any further words it needs from the buffer first (those are then not normals of their own). The
+ * buffer never holds more words than the normals still to make (each takes at least one), so the
+ * stream ends where the scalar path leaves it. */
 #define ZIG_BUF 256
+
+/* the end of the run of set bits of ok starting at bit j, at most k */
+static size_t run_end(const uint8_t *ok, size_t j, size_t k)
+{
+    while (j < k) {
+        unsigned z = ~(unsigned)ok[j / 8] >> (j % 8) & 0xFFu >> (j % 8);
+        if (z)
+            return j + (size_t)__builtin_ctz(z) < k ? j + (size_t)__builtin_ctz(z) : k;
+        j = (j / 8 + 1) * 8;
+    }
+    return k;
+}
+
 static void normals_blocked(xoshiro_state *st, double *x, size_t n, double scale, slt_zig_kernel *fast)
 {
     uint64_t buf[ZIG_BUF];
-    double zr[ZIG_BUF], zx[ZIG_BUF];
-    word_src w = {buf, buf, st};
+    double rx[ZIG_BUF][2] __attribute__((aligned(16))), y[ZIG_BUF];
+    uint8_t ok[ZIG_BUF / 8];
     size_t done = 0;
     while (done < n) {
-        size_t left = (size_t)(w.end - w.p), at = (size_t)(w.p - buf);
-        if (left < 8) { /* refill behind the words left over */
-            size_t want = n - done < ZIG_BUF ? n - done : ZIG_BUF; /* >= left */
-            memmove(buf, w.p, left * sizeof *buf);
-            memmove(zr, zr + at, left * sizeof *zr);
-            memmove(zx, zx + at, left * sizeof *zx);
-            for (size_t j = left; j < want; j++) {
-                uint64_t b = xoshiro_next(st);
-                buf[j] = b;
-                zr[j] = zig_ratio[b & 0x7F];
-                zx[j] = zig_x[b & 0x7F];
-            }
-            w.p = buf;
-            w.end = buf + want;
-            at = 0;
+        size_t nw = n - done < ZIG_BUF ? n - done : ZIG_BUF;
+        for (size_t j = 0; j < nw; j++) {
+            uint64_t b = xoshiro_next(st);
+            buf[j] = b;
+            memcpy(rx[j], zig_rx[b & 0x7F], sizeof rx[j]);
         }
-        size_t k = fast(w.p, zr + at, zx + at, (size_t)(w.end - w.p), x + done, scale);
-        w.p += k;
-        done += k;
-        if (w.p < w.end) { /* a rejected word, or too few left for a vector */
-            uint64_t bits = *w.p++;
-            x[done++] = scale * zig_finish(&w, bits);
+        size_t k = fast(buf, rx, nw, scale, y, ok);
+        word_src w = {buf, buf + nw, st};
+        while (w.p < w.end) {
+            size_t j = (size_t)(w.p - buf), e = run_end(ok, j, k);
+            if (e > j) {
+                memcpy(x + done, y + j, (e - j) * sizeof *x);
+                done += e - j;
+                w.p = buf + e;
+            } else { /* rejected, or past the vectors */
+                uint64_t bits = *w.p++;
+                x[done++] = scale * zig_finish(&w, bits);
+            }
         }
     }
 }
