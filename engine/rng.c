@@ -10,26 +10,6 @@
 
 #include "rng_simd.h"
 
-typedef struct {
-    uint64_t s[4];
-} xoshiro_state;
-
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static inline uint64_t xoshiro_next(xoshiro_state *st)
-{
-    uint64_t *s = st->s;
-    uint64_t result = rotl(s[0] + s[3], 23) + s[0];
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
 static uint64_t splitmix64(uint64_t *x)
 {
     uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
@@ -93,14 +73,6 @@ static void zig_init(void)
     }
 }
 
-/* Where the ziggurat takes its words: first those of a buffer already drawn from the stream (by
- * the vectorised paths), then the stream itself; with an empty buffer, the stream alone. */
-typedef struct {
-    const uint64_t *p, *end;
-    xoshiro_state *st;
-} word_src;
-
-static inline uint64_t next_word(word_src *w) { return w->p < w->end ? *w->p++ : xoshiro_next(w->st); }
 static inline double u01(word_src *w) { return (next_word(w) >> 11) * 0x1.0p-53; }
 
 static double zig_tail(word_src *w, int negative)
@@ -115,7 +87,7 @@ static double zig_tail(word_src *w, int negative)
 
 /* The ziggurat from its first word `bits`, drawing any further words from w. Every path runs this
  * one copy (built for any x86-64) for the words its fast path does not accept. */
-static __attribute__((noinline)) double zig_finish(word_src *w, uint64_t bits)
+double slt_zig_finish(word_src *w, uint64_t bits)
 {
     for (;; bits = next_word(w)) {
         /* top 53 bits give u in [-1, 1); the low 7 bits, unused by u, pick the layer */
@@ -136,12 +108,12 @@ static __attribute__((noinline)) double zig_finish(word_src *w, uint64_t bits)
 static inline double zig_normal(xoshiro_state *st)
 {
     uint64_t bits = xoshiro_next(st);
-    double u = (double)(bits >> 11) * 0x1.0p-52 - 1.0; /* the fast path of zig_finish, inline */
+    double u = (double)(bits >> 11) * 0x1.0p-52 - 1.0; /* the fast path of slt_zig_finish, inline */
     int i = (int)(bits & 0x7F);
     if (fabs(u) < zig_ratio[i])
         return u * zig_x[i];
     word_src w = {NULL, NULL, st};
-    return zig_finish(&w, bits);
+    return slt_zig_finish(&w, bits);
 }
 
 double slt_rng_normal(gsl_rng *r)
@@ -154,56 +126,6 @@ static void normals_scalar(xoshiro_state *st, double *x, size_t n, double scale)
 {
     for (size_t i = 0; i < n; i++)
         x[i] = scale * zig_normal(st);
-}
-
-/* The vectorised paths. The stream is sequential: the scalar generator draws a buffer of words,
- * with the table entries of the layer each picks (scalar loads: a vector gather costs more). The fast path's result and verdict depend only on
- * the word, so `fast` evaluates them for every word of the buffer at once; then the walk takes the
- * runs of accepted words as they are and sends each rejected word through zig_finish, which takes
- * any further words it needs from the buffer first (those are then not normals of their own). The
- * buffer never holds more words than the normals still to make (each takes at least one), so the
- * stream ends where the scalar path leaves it. */
-#define ZIG_BUF 256
-
-/* the end of the run of set bits of ok starting at bit j, at most k */
-static size_t run_end(const uint8_t *ok, size_t j, size_t k)
-{
-    while (j < k) {
-        unsigned z = ~(unsigned)ok[j / 8] >> (j % 8) & 0xFFu >> (j % 8);
-        if (z)
-            return j + (size_t)__builtin_ctz(z) < k ? j + (size_t)__builtin_ctz(z) : k;
-        j = (j / 8 + 1) * 8;
-    }
-    return k;
-}
-
-static void normals_blocked(xoshiro_state *st, double *x, size_t n, double scale, slt_zig_kernel *fast)
-{
-    uint64_t buf[ZIG_BUF];
-    double rx[ZIG_BUF][2] __attribute__((aligned(16))), y[ZIG_BUF];
-    uint8_t ok[ZIG_BUF / 8];
-    size_t done = 0;
-    while (done < n) {
-        size_t nw = n - done < ZIG_BUF ? n - done : ZIG_BUF;
-        for (size_t j = 0; j < nw; j++) {
-            uint64_t b = xoshiro_next(st);
-            buf[j] = b;
-            memcpy(rx[j], zig_rx[b & 0x7F], sizeof rx[j]);
-        }
-        size_t k = fast(buf, rx, nw, scale, y, ok);
-        word_src w = {buf, buf + nw, st};
-        while (w.p < w.end) {
-            size_t j = (size_t)(w.p - buf), e = run_end(ok, j, k);
-            if (e > j) {
-                memcpy(x + done, y + j, (e - j) * sizeof *x);
-                done += e - j;
-                w.p = buf + e;
-            } else { /* rejected, or past the vectors */
-                uint64_t bits = *w.p++;
-                x[done++] = scale * zig_finish(&w, bits);
-            }
-        }
-    }
 }
 
 static int path_ok(int path)
@@ -257,7 +179,7 @@ static void normals_path(gsl_rng *r, double *x, size_t n, double scale, int path
     if (path == SLT_ZIG_SCALAR || n < 16) /* too few to gain from vectors */
         normals_scalar(r->state, x, n, scale);
     else
-        normals_blocked(r->state, x, n, scale, path == SLT_ZIG_AVX2 ? slt_zig_fast_avx2 : slt_zig_fast_avx512);
+        (path == SLT_ZIG_AVX2 ? slt_zig_avx2 : slt_zig_avx512)(r->state, x, n, scale, (const double(*)[2])zig_rx);
 }
 
 int slt_rng_normals_by(gsl_rng *r, double *x, size_t n, double scale, int path)

@@ -1,21 +1,49 @@
-/* rng_simd.h (internal to rng.c): the vectorised fast path of the ZIGNOR ziggurat. A kernel
- * evaluates the fast path on every word of a buffer already drawn from a stream, as if each began a
- * normal; rng.c then walks the buffer, taking the accepted results and running the rest of the
- * ziggurat (wedges, tail) where a word is rejected. Each kernel is compiled for its instruction set:
- * call it only where the processor has it. */
+/* rng_simd.h (internal to the library): the xoshiro256++ step and the word source shared by rng.c
+ * and rng_simd.c, and the vectorised paths of the ZIGNOR ziggurat. Each path is compiled for its
+ * instruction set: call it only where the processor has it. */
 #ifndef SLT_RNG_SIMD_H
 #define SLT_RNG_SIMD_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* For j < k = nw rounded down to a multiple of 8: y[j] = scale * (u_j * rx[j][1]), with u_j formed
- * from w[j] as in rng.c's zig_finish, bit for bit, and bit j % 8 of ok[j / 8] set if |u_j| < rx[j][0]
- * (the fast path accepts w[j]); rx[j] holds zig_ratio[i] and zig_x[i] for the layer i that w[j]
- * picks. Returns k. */
-typedef size_t slt_zig_kernel(const uint64_t *w, const double (*rx)[2], size_t nw, double scale, double *y,
-                              uint8_t *ok);
+typedef struct {
+    uint64_t s[4];
+} xoshiro_state;
 
-slt_zig_kernel slt_zig_fast_avx2, slt_zig_fast_avx512;
+static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static inline uint64_t xoshiro_next(xoshiro_state *st)
+{
+    uint64_t *s = st->s;
+    uint64_t result = rotl(s[0] + s[3], 23) + s[0];
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+/* Where the ziggurat takes its words: first those of a buffer already drawn from the stream (by
+ * the vectorised paths), then the stream itself; with an empty buffer, the stream alone. */
+typedef struct {
+    const uint64_t *p, *end;
+    xoshiro_state *st;
+} word_src;
+
+static inline uint64_t next_word(word_src *w) { return w->p < w->end ? *w->p++ : xoshiro_next(w->st); }
+
+/* rng.c: one standard normal by the ziggurat from its first word `bits`, any further words from w.
+ * Every path runs this one copy (built for any x86-64) for the words its fast path rejects. */
+double slt_zig_finish(word_src *w, uint64_t bits);
+
+/* x[i] = scale * N(0,1), i < n, the same doubles as rng.c's scalar path and the stream left in the
+ * same state; rx[i] = {zig_ratio[i], zig_x[i]}, the ziggurat's layers (ZIGNOR, 128 of them). */
+typedef void slt_zig_path(xoshiro_state *st, double *x, size_t n, double scale, const double (*rx)[2]);
+
+slt_zig_path slt_zig_avx2, slt_zig_avx512;
 
 #endif
