@@ -179,7 +179,7 @@ static void normals_path(gsl_rng *r, double *x, size_t n, double scale, int path
     if (path == SLT_ZIG_SCALAR || n < 16) /* too few to gain from vectors */
         normals_scalar(r->state, x, n, scale);
     else
-        (path == SLT_ZIG_AVX2 ? slt_zig_avx2 : slt_zig_avx512)(r->state, x, n, scale, (const double(*)[2])zig_rx);
+        (path == SLT_ZIG_AVX2 ? slt_zig_avx2 : slt_zig_avx512)(r->state, x, n, scale, zig_ratio, zig_x);
 }
 
 int slt_rng_normals_by(gsl_rng *r, double *x, size_t n, double scale, int path)

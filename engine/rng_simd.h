@@ -41,8 +41,9 @@ static inline uint64_t next_word(word_src *w) { return w->p < w->end ? *w->p++ :
 double slt_zig_finish(word_src *w, uint64_t bits);
 
 /* x[i] = scale * N(0,1), i < n, the same doubles as rng.c's scalar path and the stream left in the
- * same state; rx[i] = {zig_ratio[i], zig_x[i]}, the ziggurat's layers (ZIGNOR, 128 of them). */
-typedef void slt_zig_path(xoshiro_state *st, double *x, size_t n, double scale, const double (*rx)[2]);
+ * same state; zr, zx: rng.c's zig_ratio and zig_x, the ziggurat's layers (ZIGNOR, 128 of them). */
+typedef void slt_zig_path(xoshiro_state *st, double *x, size_t n, double scale, const double *zr,
+                          const double *zx);
 
 slt_zig_path slt_zig_avx2, slt_zig_avx512;
 
