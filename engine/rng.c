@@ -98,11 +98,19 @@ double slt_zig_finish(word_src *w, uint64_t bits)
         if (i == 0)
             return zig_tail(w, u < 0);
         double x = u * zig_x[i];
-        double f0 = exp(-0.5 * (zig_x[i] * zig_x[i] - x * x));
-        double f1 = exp(-0.5 * (zig_x[i + 1] * zig_x[i + 1] - x * x));
-        if (f1 + u01(w) * (f0 - f1) < 1.0)
+        if (slt_zig_wedge(bits, next_word(w)))
             return x;
     }
+}
+
+int slt_zig_wedge(uint64_t bits, uint64_t next)
+{
+    double u = (double)(bits >> 11) * 0x1.0p-52 - 1.0;
+    int i = (int)(bits & 0x7F);
+    double x = u * zig_x[i];
+    double f0 = exp(-0.5 * (zig_x[i] * zig_x[i] - x * x));
+    double f1 = exp(-0.5 * (zig_x[i + 1] * zig_x[i + 1] - x * x));
+    return f1 + (double)(next >> 11) * 0x1.0p-53 * (f0 - f1) < 1.0;
 }
 
 static inline double zig_normal(xoshiro_state *st)
@@ -132,8 +140,9 @@ static int path_ok(int path)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
     __builtin_cpu_init();
-    return path == SLT_ZIG_SCALAR || (path == SLT_ZIG_AVX2 && __builtin_cpu_supports("avx2")) ||
-           (path == SLT_ZIG_AVX512 && __builtin_cpu_supports("avx512f"));
+    int fma = __builtin_cpu_supports("fma");
+    return path == SLT_ZIG_SCALAR || (path == SLT_ZIG_AVX2 && fma && __builtin_cpu_supports("avx2")) ||
+           (path == SLT_ZIG_AVX512 && fma && __builtin_cpu_supports("avx512f"));
 #else
     return path == SLT_ZIG_SCALAR;
 #endif

@@ -1,19 +1,20 @@
-/* rng_simd.c: the ziggurat with its fast path on 8 words at once, by AVX2 (two vectors of 4) or
- * AVX-512, for rng.c, which chooses one at run time (the rest of the library is built for any
- * x86-64). Same doubles as the scalar path, bit for bit: the uniform u = (w >> 11) 2^-52 - 1 is
- * formed exactly (see below), and the product scale * (u * zig_x[i]) and the comparison
- * |u| < zig_ratio[i] are the same IEEE operations in the same order (no fused multiply-add: there is
- * no addition to fuse); the words the fast path rejects go through rng.c's slt_zig_finish.
+/* rng_simd.c: the ziggurat of rng.c with its fast path in vectors, by AVX2 or AVX-512, for rng.c,
+ * which chooses one at run time (the rest of the library is built for any x86-64). Same doubles as
+ * the scalar path, bit for bit, and the stream left in the same state.
  *
- * The stream is sequential, so its words are drawn one by one, each with the table entries of the
- * layer it picks (scalar loads: a vector gather costs more), 8 at a time into a buffer a little
- * ahead of the 8 words the vectors evaluate (the processor overlaps the two). Where a word is
- * rejected the normals of the words before it are kept and slt_zig_finish takes the further words
- * it needs from the buffer first: those are then not normals of their own, and the vectors resume
- * after them. The buffer never holds more words than the normals still to make (each takes at
- * least one), so the stream ends where the scalar path leaves it. */
+ * The stream is sequential, so a block of its words is made in passes over arrays (in the first
+ * level cache): the state's steps in scalar code (s0 and s3 kept for each word: 7 integer operations
+ * a step instead of 10), the xoshiro256++ scrambler rotl(s0 + s3, 23) + s0 and the layer of each word
+ * in vectors, the table lookups in scalar code (a vector gather costs more), the fast path in vectors
+ * (as if each word began a normal: its result and verdict depend on the word alone), the wedge tests
+ * of the rejected words together (zig_wedges), and last the walk, which takes the words in order:
+ * the accepted ones as they are, the rejected ones through the wedge (whose uniform is the next word,
+ * then not a normal of its own) or through rng.c's slt_zig_finish (the tail; a uniform past the
+ * block). A block never holds more words than the normals still to make (each takes at least one),
+ * so the stream ends where the scalar path leaves it. */
 #include "rng_simd.h"
 
+#include <math.h>
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -21,15 +22,17 @@
 
 #define ZIG_BUF 256 /* words per block; a multiple of 8 */
 
-/* A block of words in passes over arrays (in the first level cache): the state's steps alone in
- * scalar code (s0 and s3 kept for each word: 7 integer operations a step instead of 10), the
- * xoshiro256++ scrambler rotl(s0 + s3, 23) + s0 and the layer index in vectors, the table lookups
- * in scalar code, the fast path in vectors. */
 typedef struct {
     uint64_t s0[ZIG_BUF], s3[ZIG_BUF], w[ZIG_BUF], layer[ZIG_BUF];
     double ratio[ZIG_BUF], x[ZIG_BUF], y[ZIG_BUF + 8]; /* y: room to copy whole vectors */
-    uint8_t ok[ZIG_BUF / 8];
+    uint8_t ok[ZIG_BUF / 8], settled[ZIG_BUF], wedge[ZIG_BUF];
+    /* the words the fast path rejects; those whose wedge test zig_wedges settles, its arguments */
+    uint32_t rej[ZIG_BUF], set[ZIG_BUF];
+    double a0[ZIG_BUF + 8], a1[ZIG_BUF + 8], un[ZIG_BUF + 8];
 } zig_block;
+
+typedef double v8d __attribute__((vector_size(64)));
+typedef double v8d_u __attribute__((vector_size(64), aligned(8)));
 
 /* the steps of the state for k words (k a multiple of 8), s0 and s3 before each kept */
 static inline __attribute__((always_inline)) void zig_steps(xoshiro_state *st, zig_block *b, size_t k)
@@ -63,28 +66,81 @@ static inline __attribute__((always_inline)) void zig_lookup(zig_block *b, size_
         }
 }
 
-/* the end of the run of set bits of ok starting at bit j, at most k */
-static inline size_t run_end(const uint8_t *ok, size_t j, size_t k)
+/* The wedge tests of the block's rejected words. A word r the fast path rejects, of a layer i > 0,
+ * with a next word in the block, takes that word as the uniform U of its wedge test (rng.c's
+ * slt_zig_wedge): f1 + U (f0 - f1) < 1 with f0 = exp(a0), f1 = exp(a1), a0 = -(x_i^2 - x^2)/2,
+ * a1 = -(x_{i+1}^2 - x^2)/2. Only the verdict matters, not the exponentials, so it is taken from
+ * Taylor polynomials of degree 12 (|a| <= 0.75 on every layer: the truncation error is below
+ * 0.75^13/13! < 4e-12 relative, rounding adds a few units in the last place, so d = f1 + U (f0 - f1),
+ * below 2.1, is within 1e-11 of libm's) wherever d is further than ZIG_MARGIN = 1e-9 from 1; nearer,
+ * or for |a| > 1, slt_zig_wedge itself decides. The verdicts are therefore those of the scalar path.
+ * Returns the number of rejected words (listed in rej). */
+#define ZIG_MARGIN 1e-9
+
+static const double inv_fact[13] = {1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040,
+                                    1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600};
+
+static inline __attribute__((always_inline)) v8d exp_taylor(v8d a)
 {
-    while (j < k) {
-        unsigned z = (~(unsigned)ok[j / 8] >> (j % 8)) & (0xFFu >> (j % 8));
-        if (z)
-            return j + (size_t)__builtin_ctz(z) < k ? j + (size_t)__builtin_ctz(z) : k;
-        j = (j / 8 + 1) * 8;
-    }
-    return k;
+    v8d p = a * inv_fact[12] + inv_fact[11];
+#pragma GCC unroll 11
+    for (int q = 10; q >= 0; q--)
+        p = p * a + inv_fact[q];
+    return p;
 }
 
-/* dst[i] = src[i], i < len, by 8 at a time where dst has room (room >= len) for the whole vectors */
+static inline __attribute__((always_inline)) size_t zig_wedges(zig_block *b, size_t k, size_t nw, const double *zx)
+{
+    size_t m = 0, q = 0;
+    for (size_t j = 0; j < k; j += 8)
+        for (unsigned z = ~(unsigned)b->ok[j / 8] & 0xFF; z; z &= z - 1)
+            b->rej[m++] = (uint32_t)(j + (size_t)__builtin_ctz(z));
+    for (size_t t = 0; t < m; t++) {
+        uint32_t r = b->rej[t];
+        uint64_t i = b->layer[r];
+        b->settled[r] = r + 1 < nw && i != 0;
+        if (!b->settled[r])
+            continue;
+        double u = (double)(b->w[r] >> 11) * 0x1.0p-52 - 1.0, x = u * zx[i];
+        b->set[q] = r;
+        b->a0[q] = -0.5 * (zx[i] * zx[i] - x * x);
+        b->a1[q] = -0.5 * (zx[i + 1] * zx[i + 1] - x * x);
+        b->un[q++] = (double)(b->w[r + 1] >> 11) * 0x1.0p-53;
+    }
+    for (size_t t = 0; t < q; t += 8) {
+        v8d a0 = *(const v8d_u *)(b->a0 + t), a1 = *(const v8d_u *)(b->a1 + t), un = *(const v8d_u *)(b->un + t);
+        v8d f0 = exp_taylor(a0), f1 = exp_taylor(a1), d = f1 + un * (f0 - f1);
+        for (size_t l = t; l < q && l < t + 8; l++) {
+            double dl = d[l - t];
+            int sure = fabs(b->a0[l]) <= 1 && fabs(b->a1[l]) <= 1 && fabs(dl - 1) > ZIG_MARGIN;
+            uint32_t r = b->set[l];
+            b->wedge[r] = (uint8_t)(sure ? dl < 1 : slt_zig_wedge(b->w[r], b->w[r + 1]));
+        }
+    }
+    return m;
+}
+
+/* dst[i] = src[i], i < len, 8 at a time where dst has room (room >= len) for the whole vectors
+ * (written out: a library memcpy call costs more than these short runs) */
 static inline __attribute__((always_inline)) void copy_run(double *dst, const double *src, size_t len, size_t room)
 {
-    size_t i = 0;
     if ((len + 7) / 8 * 8 <= room)
-        for (; i < len; i += 8)
-            memcpy(dst + i, src + i, 8 * sizeof *dst);
+        for (size_t i = 0; i < len; i += 8)
+            *(v8d_u *)(dst + i) = *(const v8d_u *)(src + i);
     else
-        for (; i < len; i++)
+        for (size_t i = 0; i < len; i++) {
             dst[i] = src[i];
+            __asm__("" : "+r"(i)); /* not a memmove call either */
+        }
+}
+
+/* *y = scale times the normal of slt_zig_finish from word j of the block's nw; returns where the
+ * next normal begins (nw if slt_zig_finish went past the block) */
+static inline size_t zig_word(const zig_block *b, size_t j, size_t nw, xoshiro_state *st, double *y, double scale)
+{
+    word_src w = {b->w + j + 1, b->w + nw, st};
+    *y = scale * slt_zig_finish(&w, b->w[j]);
+    return (size_t)(w.p - b->w);
 }
 
 typedef void zig_vec_fn(zig_block *b, size_t k, double scale);
@@ -106,43 +162,56 @@ static inline __attribute__((always_inline)) void zig_run(xoshiro_state *stream,
             b.w[j] = xoshiro_next(st);
         zig_lookup(&b, k, zr, zx);
         fast(&b, k, scale);
-        /* the walk: runs of accepted words as they are, each rejected one through slt_zig_finish */
-        word_src w = {b.w, b.w + nw, st};
-        while (w.p < w.end) {
-            size_t j = (size_t)(w.p - b.w), e = run_end(b.ok, j, k);
-            if (e > j) {
-                copy_run(x + done, b.y + j, e - j, n - done);
-                done += e - j;
-                w.p = b.w + e;
-            } else {
-                uint64_t bits = *w.p++;
-                x[done++] = scale * slt_zig_finish(&w, bits);
-            }
+        size_t m = zig_wedges(&b, k, nw, zx), pos = 0;
+        /* the walk: the words up to each rejected one as they are, then the rejected one; x has room
+         * for what is written at x + done: the words left in the block are at most the normals left */
+        for (size_t t = 0; t < m; t++) {
+            size_t r = b.rej[t];
+            if (r < pos) /* taken as a uniform */
+                continue;
+            copy_run(x + done, b.y + pos, r - pos, n - done);
+            done += r - pos;
+            if (b.settled[r]) {
+                x[done] = b.y[r];
+                done += b.wedge[r];
+                pos = r + 2;
+            } else
+                pos = zig_word(&b, r, nw, st, x + done++, scale);
         }
+        if (pos < k) {
+            copy_run(x + done, b.y + pos, k - pos, n - done);
+            done += k - pos;
+            pos = k;
+        }
+        while (pos < nw) /* the last few, not a whole vector */
+            pos = zig_word(&b, pos, nw, st, x + done++, scale);
     }
     *stream = st[0];
 }
 
-/* u = k 2^-52 - 1 with k = w >> 11 < 2^53 (the scalar code: exact, as k converts exactly, the
- * scaling is by a power of two and the result, a multiple of 2^-52 in [-1, 1), is representable).
- * Here: with m the low 52 bits of k and t its top bit (the top bit of w), f = 1 + m 2^-52 is the
- * double with exponent 0 and mantissa m, and u = f - 2 + t, i.e. f - 1 (t = 1) or f - 2 (t = 0),
- * again exact: the same double. */
+/* The fast path, bit for bit that of rng.c: y = scale * (u * zig_x[i]) and the verdict |u| < zig_ratio[i]
+ * are the same IEEE operations in the same order (no addition to fuse with a multiplication), and u,
+ * (w >> 11) 2^-52 - 1 in the scalar code (exact: k = w >> 11 < 2^53 converts exactly, the scaling is
+ * by a power of two and the result, a multiple of 2^-52 in [-1, 1), is representable), is formed
+ * exactly here too: with m the low 52 bits of k and t its top bit (the top bit of w), f = 1 + m 2^-52
+ * is the double with exponent 0 and mantissa m, and u = f - 2 + t, i.e. f - 1 (t = 1) or f - 2 (t = 0),
+ * exact again: the same double. */
 #define ZIG_MANT 0x000FFFFFFFFFFFFFLL
 #define ZIG_ONE 0x3FF0000000000000LL
 
-__attribute__((target("avx2"))) static void words_avx2(zig_block *b, size_t k, double scale)
+__attribute__((target("avx2,fma"))) static void words_avx2(zig_block *b, size_t k, double scale)
 {
     const __m256i layer = _mm256_set1_epi64x(0x7F);
     for (size_t j = 0; j < k; j += 4) {
-        __m256i s0 = _mm256_loadu_si256((const __m256i *)(b->s0 + j)), s = _mm256_add_epi64(s0, _mm256_loadu_si256((const __m256i *)(b->s3 + j)));
+        __m256i s0 = _mm256_loadu_si256((const __m256i *)(b->s0 + j));
+        __m256i s = _mm256_add_epi64(s0, _mm256_loadu_si256((const __m256i *)(b->s3 + j)));
         __m256i w = _mm256_add_epi64(_mm256_or_si256(_mm256_slli_epi64(s, 23), _mm256_srli_epi64(s, 41)), s0);
         _mm256_storeu_si256((__m256i *)(b->w + j), w);
         _mm256_storeu_si256((__m256i *)(b->layer + j), _mm256_and_si256(w, layer));
     }
 }
 
-__attribute__((target("avx2"))) static void fast_avx2(zig_block *b, size_t k, double scale)
+__attribute__((target("avx2,fma"))) static void fast_avx2(zig_block *b, size_t k, double scale)
 {
     const __m256i mant = _mm256_set1_epi64x(ZIG_MANT), one_bits = _mm256_set1_epi64x(ZIG_ONE);
     const __m256d one = _mm256_set1_pd(1.0), two = _mm256_set1_pd(2.0), sign = _mm256_set1_pd(-0.0),
@@ -161,7 +230,7 @@ __attribute__((target("avx2"))) static void fast_avx2(zig_block *b, size_t k, do
     }
 }
 
-__attribute__((target("avx512f"))) static void words_avx512(zig_block *b, size_t k, double scale)
+__attribute__((target("avx512f,fma"))) static void words_avx512(zig_block *b, size_t k, double scale)
 {
     const __m512i layer = _mm512_set1_epi64(0x7F);
     for (size_t j = 0; j < k; j += 8) {
@@ -172,7 +241,7 @@ __attribute__((target("avx512f"))) static void words_avx512(zig_block *b, size_t
     }
 }
 
-__attribute__((target("avx512f"))) static void fast_avx512(zig_block *b, size_t k, double scale)
+__attribute__((target("avx512f,fma"))) static void fast_avx512(zig_block *b, size_t k, double scale)
 {
     const __m512i mant = _mm512_set1_epi64(ZIG_MANT), one_bits = _mm512_set1_epi64(ZIG_ONE),
                   top = _mm512_set1_epi64(INT64_MIN);
@@ -186,14 +255,14 @@ __attribute__((target("avx512f"))) static void fast_avx512(zig_block *b, size_t 
     }
 }
 
-__attribute__((target("avx2"))) void slt_zig_avx2(xoshiro_state *st, double *x, size_t n, double scale,
-                                                  const double *zr, const double *zx)
+__attribute__((target("avx2,fma"))) void slt_zig_avx2(xoshiro_state *st, double *x, size_t n, double scale,
+                                                      const double *zr, const double *zx)
 {
     zig_run(st, x, n, scale, zr, zx, words_avx2, fast_avx2);
 }
 
-__attribute__((target("avx512f"))) void slt_zig_avx512(xoshiro_state *st, double *x, size_t n, double scale,
-                                                       const double *zr, const double *zx)
+__attribute__((target("avx512f,fma"))) void slt_zig_avx512(xoshiro_state *st, double *x, size_t n, double scale,
+                                                           const double *zr, const double *zx)
 {
     zig_run(st, x, n, scale, zr, zx, words_avx512, fast_avx512);
 }

@@ -39,6 +39,9 @@ static inline uint64_t next_word(word_src *w) { return w->p < w->end ? *w->p++ :
 /* rng.c: one standard normal by the ziggurat from its first word `bits`, any further words from w.
  * Every path runs this one copy (built for any x86-64) for the words its fast path rejects. */
 double slt_zig_finish(word_src *w, uint64_t bits);
+/* rng.c: the wedge test of slt_zig_finish for a word `bits` the fast path rejects, of a layer i > 0,
+ * with `next` the word after it: nonzero if u zig_x[i] is the normal. */
+int slt_zig_wedge(uint64_t bits, uint64_t next);
 
 /* x[i] = scale * N(0,1), i < n, the same doubles as rng.c's scalar path and the stream left in the
  * same state; zr, zx: rng.c's zig_ratio and zig_x, the ziggurat's layers (ZIGNOR, 128 of them). */
