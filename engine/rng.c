@@ -53,7 +53,6 @@ void slt_rng_reseed(gsl_rng *r, uint64_t seed, uint64_t a, uint64_t b) { seed_st
 #define ZIG_R 3.442619855899
 #define ZIG_V 9.91256303526217e-3
 static double zig_x[ZIG_C + 1], zig_ratio[ZIG_C];
-static double zig_rx[ZIG_C][2] __attribute__((aligned(16))); /* {zig_ratio[i], zig_x[i]}: one load for both */
 static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
 
 static void zig_init(void)
@@ -66,11 +65,8 @@ static void zig_init(void)
         zig_x[i] = sqrt(-2 * log(ZIG_V / zig_x[i - 1] + f));
         f = exp(-0.5 * zig_x[i] * zig_x[i]);
     }
-    for (int i = 0; i < ZIG_C; i++) {
+    for (int i = 0; i < ZIG_C; i++)
         zig_ratio[i] = zig_x[i + 1] / zig_x[i];
-        zig_rx[i][0] = zig_ratio[i];
-        zig_rx[i][1] = zig_x[i];
-    }
 }
 
 static inline double u01(word_src *w) { return (next_word(w) >> 11) * 0x1.0p-53; }

@@ -23,11 +23,11 @@
 #define ZIG_BUF 256 /* words per block; a multiple of 8 */
 
 typedef struct {
-    uint64_t s0[ZIG_BUF], s3[ZIG_BUF], w[ZIG_BUF], layer[ZIG_BUF];
+    uint64_t s0[ZIG_BUF], s3[ZIG_BUF], w[ZIG_BUF + 1], layer[ZIG_BUF];
     double ratio[ZIG_BUF], x[ZIG_BUF], y[ZIG_BUF + 8]; /* y: room to copy whole vectors */
     uint8_t ok[ZIG_BUF / 8], settled[ZIG_BUF], wedge[ZIG_BUF];
-    /* the words the fast path rejects; those whose wedge test zig_wedges settles, its arguments */
-    uint32_t rej[ZIG_BUF], set[ZIG_BUF];
+    /* the words the fast path rejects, the arguments of their wedge tests (see zig_wedges) */
+    uint32_t rej[ZIG_BUF];
     double a0[ZIG_BUF + 8], a1[ZIG_BUF + 8], un[ZIG_BUF + 8];
 } zig_block;
 
@@ -70,16 +70,19 @@ static inline __attribute__((always_inline)) void zig_lookup(zig_block *b, size_
  * with a next word in the block, takes that word as the uniform U of its wedge test (rng.c's
  * slt_zig_wedge): f1 + U (f0 - f1) < 1 with f0 = exp(a0), f1 = exp(a1), a0 = -(x_i^2 - x^2)/2,
  * a1 = -(x_{i+1}^2 - x^2)/2. Only the verdict matters, not the exponentials, so it is taken from
- * Taylor polynomials of degree 12 (|a| <= 0.75 on every layer: the truncation error is below
- * 0.75^13/13! < 4e-12 relative, rounding adds a few units in the last place, so d = f1 + U (f0 - f1),
- * below 2.1, is within 1e-11 of libm's) wherever d is further than ZIG_MARGIN = 1e-9 from 1; nearer,
- * or for |a| > 1, slt_zig_wedge itself decides. The verdicts are therefore those of the scalar path.
- * Returns the number of rejected words (listed in rej). */
-#define ZIG_MARGIN 1e-9
+ * Taylor polynomials of degree 12 where that is safe: for |a| <= 0.8 (every layer has
+ * |a| <= (x_i^2 - x_{i+1}^2)/2 <= 0.732) their error is below 0.8^13/13! e^0.8 < 2e-11 relative, with
+ * rounding a few units in the last place, and f0, f1 <= e^0.8 < 2.3, so d = f1 + U (f0 - f1) is within
+ * 2e-10 of the same expression on libm's exp (itself within an ulp of the true value); where d is
+ * further than slt_zig_margin = 1e-9 from 1 the verdicts agree. Nearer, or for |a| > 0.8,
+ * slt_zig_wedge itself decides. The verdicts are therefore those of the scalar path. Returns the
+ * number of rejected words (listed in rej). */
+double slt_zig_margin = 1e-9;
 
 static const double inv_fact[13] = {1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040,
                                     1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600};
 
+#pragma GCC diagnostic ignored "-Wpsabi" /* v8d is only passed inside functions built for AVX */
 static inline __attribute__((always_inline)) v8d exp_taylor(v8d a)
 {
     v8d p = a * inv_fact[12] + inv_fact[11];
@@ -91,30 +94,33 @@ static inline __attribute__((always_inline)) v8d exp_taylor(v8d a)
 
 static inline __attribute__((always_inline)) size_t zig_wedges(zig_block *b, size_t k, size_t nw, const double *zx)
 {
-    size_t m = 0, q = 0;
-    for (size_t j = 0; j < k; j += 8)
-        for (unsigned z = ~(unsigned)b->ok[j / 8] & 0xFF; z; z &= z - 1)
-            b->rej[m++] = (uint32_t)(j + (size_t)__builtin_ctz(z));
+    size_t m = 0;
+    for (size_t j = 0; j < k; j += 64) {
+        uint64_t z = 0;
+        for (size_t h = j; h < j + 64 && h < k; h += 8)
+            z |= (uint64_t)(uint8_t)~b->ok[h / 8] << (h - j);
+        for (; z; z &= z - 1)
+            b->rej[m++] = (uint32_t)(j + (size_t)__builtin_ctzll(z));
+    }
+    b->w[nw] = 0; /* a uniform for the last word, never used (the last word is not settled) */
     for (size_t t = 0; t < m; t++) {
         uint32_t r = b->rej[t];
         uint64_t i = b->layer[r];
-        b->settled[r] = r + 1 < nw && i != 0;
-        if (!b->settled[r])
-            continue;
         double u = (double)(b->w[r] >> 11) * 0x1.0p-52 - 1.0, x = u * zx[i];
-        b->set[q] = r;
-        b->a0[q] = -0.5 * (zx[i] * zx[i] - x * x);
-        b->a1[q] = -0.5 * (zx[i + 1] * zx[i + 1] - x * x);
-        b->un[q++] = (double)(b->w[r + 1] >> 11) * 0x1.0p-53;
+        b->settled[r] = r + 1 < nw && i != 0;
+        b->a0[t] = -0.5 * (zx[i] * zx[i] - x * x);
+        b->a1[t] = -0.5 * (zx[i + 1] * zx[i + 1] - x * x);
+        b->un[t] = (double)(b->w[r + 1] >> 11) * 0x1.0p-53;
     }
-    for (size_t t = 0; t < q; t += 8) {
+    for (size_t t = 0; t < m; t += 8) {
         v8d a0 = *(const v8d_u *)(b->a0 + t), a1 = *(const v8d_u *)(b->a1 + t), un = *(const v8d_u *)(b->un + t);
         v8d f0 = exp_taylor(a0), f1 = exp_taylor(a1), d = f1 + un * (f0 - f1);
-        for (size_t l = t; l < q && l < t + 8; l++) {
+        for (size_t l = t; l < m && l < t + 8; l++) {
             double dl = d[l - t];
-            int sure = fabs(b->a0[l]) <= 1 && fabs(b->a1[l]) <= 1 && fabs(dl - 1) > ZIG_MARGIN;
-            uint32_t r = b->set[l];
-            b->wedge[r] = (uint8_t)(sure ? dl < 1 : slt_zig_wedge(b->w[r], b->w[r + 1]));
+            uint32_t r = b->rej[l];
+            b->wedge[r] = dl < 1;
+            if (b->settled[r] && !(fabs(b->a0[l]) <= 0.8 && fabs(b->a1[l]) <= 0.8 && fabs(dl - 1) > slt_zig_margin))
+                b->wedge[r] = (uint8_t)slt_zig_wedge(b->w[r], b->w[r + 1]);
         }
     }
     return m;

@@ -50,4 +50,9 @@ typedef void slt_zig_path(xoshiro_state *st, double *x, size_t n, double scale, 
 
 slt_zig_path slt_zig_avx2, slt_zig_avx512;
 
+/* The vector paths take the verdict of a wedge test from polynomials where it is further than this
+ * from the edge (1e-9), else from slt_zig_wedge (rng_simd.c explains). Changed only by the tests:
+ * with a large margin every verdict comes from slt_zig_wedge. */
+extern double slt_zig_margin;
+
 #endif

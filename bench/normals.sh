@@ -1,0 +1,36 @@
+#!/bin/sh
+# Benchmark (not a test): the normal rate of each path of slt_rng_normals (scalar, AVX2, AVX-512;
+# bench/normal_rates, one thread, CPU time), the paths timed in turn round after round, each keeping
+# its best round, with the load average of the machine while they ran. All paths give the same
+# doubles (tests/test_rng_simd); they differ only in speed.
+# Writes bench/out/normals.md. Usage: bench/normals.sh [ROUNDS] (from anywhere, after building)
+set -e
+cd "$(dirname "$0")/.."
+R=${1:-20}
+. bench/common.sh
+make -s bench/normal_rates
+load0=$(cut -d' ' -f1 /proc/loadavg)
+/usr/bin/time -o bench/out/normals.time -f '%U %S %e' ./bench/normal_rates "$R" > bench/out/normals.rates
+load1=$(cut -d' ' -f1 /proc/loadavg)
+rate() { awk -v p="$1" '$1 == p { print $2 }' bench/out/normals.rates; }
+s=$(rate scalar)
+{
+echo "### Normals: the paths of slt_rng_normals, one thread ($(machine))"
+echo
+echo "| path | M normals/s (CPU time, best of $R rounds of 8 x 10^6) | vs scalar |"
+echo "|---|---|---|"
+for p in scalar avx2 avx512; do
+    v=$(rate $p)
+    if [ "$v" = - ]; then echo "| $p | not on this processor | |"
+    else awk -v p="$p" -v v="$v" -v s="$s" 'BEGIN { printf "| %s | %.0f | %.2fx |\n", p, v / 1e6, v / s }'; fi
+done
+cat <<EOT
+
+Auto chooses $(SLTSIM_SIMD= ./sltsim --version > /dev/null && ./bench/normal_rates 1 1 > /dev/null && echo "the fastest path the processor has (AVX-512, then AVX2, then scalar)"); SLTSIM_SIMD=scalar|avx2|avx512
+forces one. Load average $load0 before, $load1 after (2 cores shared with other work: CPU time is the
+fair measure); the whole run took $(awk '{ printf "%.1f s user + %.1f s system, %.1f s wall", $1, $2, $3 }' bench/out/normals.time).
+All paths draw the words of the stream one by one (xoshiro256++ is sequential, and the stream may
+not change); the vector paths split its step from its scrambler, evaluate the ziggurat's fast path
+in vectors and settle the wedge tests of a block together.
+EOT
+} | section normals
