@@ -2,7 +2,8 @@
  * from slt_rng_normals by each of its paths (scalar, AVX2, AVX-512) that this processor runs, one
  * thread, CPU time. The paths are timed in turn, round after round, and each keeps its best round,
  * so that a load that comes and goes on a shared machine touches them alike. Prints one line per
- * path: "NAME normals_per_s", or "NAME -" for a path this processor lacks.
+ * path: "NAME normals_per_s", or "NAME -" for a path this processor lacks, then "auto NAME", the path
+ * slt_rng_normals uses.
  * Usage: normal_rates [ROUNDS] [N]   (default 20 rounds of 8 calls of N = 1000000 normals) */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,7 @@ int main(int argc, char **argv)
             printf("%s %.4g\n", slt_rng_path_name(p), 8.0 * n / best[p]);
         else
             printf("%s -\n", slt_rng_path_name(p));
+    printf("auto %s\n", slt_rng_path_name(slt_rng_path()));
     gsl_rng_free(r);
     free(x);
     return 0;

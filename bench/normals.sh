@@ -26,8 +26,8 @@ for p in scalar avx2 avx512; do
 done
 cat <<EOT
 
-Auto chooses $(SLTSIM_SIMD= ./sltsim --version > /dev/null && ./bench/normal_rates 1 1 > /dev/null && echo "the fastest path the processor has (AVX-512, then AVX2, then scalar)"); SLTSIM_SIMD=scalar|avx2|avx512
-forces one. Load average $load0 before, $load1 after (2 cores shared with other work: CPU time is the
+Without SLTSIM_SIMD, slt_rng_normals takes the fastest path the processor has (here: $(rate auto));
+SLTSIM_SIMD=scalar|avx2|avx512 forces one. Load average $load0 before, $load1 after (2 cores shared with other work: CPU time is the
 fair measure); the whole run took $(awk '{ printf "%.1f s user + %.1f s system, %.1f s wall", $1, $2, $3 }' bench/out/normals.time).
 All paths draw the words of the stream one by one (xoshiro256++ is sequential, and the stream may
 not change); the vector paths split its step from its scrambler, evaluate the ziggurat's fast path

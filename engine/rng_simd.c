@@ -17,6 +17,8 @@
 #include <math.h>
 #include <string.h>
 
+double slt_zig_margin = 1e-9; /* see zig_wedges */
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
@@ -77,19 +79,18 @@ static inline __attribute__((always_inline)) void zig_lookup(zig_block *b, size_
  * further than slt_zig_margin = 1e-9 from 1 the verdicts agree. Nearer, or for |a| > 0.8,
  * slt_zig_wedge itself decides. The verdicts are therefore those of the scalar path. Returns the
  * number of rejected words (listed in rej). */
-double slt_zig_margin = 1e-9;
 
 static const double inv_fact[13] = {1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040,
                                     1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600};
 
-#pragma GCC diagnostic ignored "-Wpsabi" /* v8d is only passed inside functions built for AVX */
-static inline __attribute__((always_inline)) v8d exp_taylor(v8d a)
+/* *a = the polynomial at *a (by pointer: no vector in the ABI of a function built for any x86-64) */
+static inline __attribute__((always_inline)) void exp_taylor(v8d *a)
 {
-    v8d p = a * inv_fact[12] + inv_fact[11];
+    v8d p = *a * inv_fact[12] + inv_fact[11];
 #pragma GCC unroll 11
     for (int q = 10; q >= 0; q--)
-        p = p * a + inv_fact[q];
-    return p;
+        p = p * *a + inv_fact[q];
+    *a = p;
 }
 
 static inline __attribute__((always_inline)) size_t zig_wedges(zig_block *b, size_t k, size_t nw, const double *zx)
@@ -114,7 +115,9 @@ static inline __attribute__((always_inline)) size_t zig_wedges(zig_block *b, siz
     }
     for (size_t t = 0; t < m; t += 8) {
         v8d a0 = *(const v8d_u *)(b->a0 + t), a1 = *(const v8d_u *)(b->a1 + t), un = *(const v8d_u *)(b->un + t);
-        v8d f0 = exp_taylor(a0), f1 = exp_taylor(a1), d = f1 + un * (f0 - f1);
+        exp_taylor(&a0);
+        exp_taylor(&a1);
+        v8d d = a1 + un * (a0 - a1); /* f1 + U (f0 - f1) */
         for (size_t l = t; l < m && l < t + 8; l++) {
             double dl = d[l - t];
             uint32_t r = b->rej[l];
