@@ -26,7 +26,7 @@ double slt_zig_margin = 1e-9; /* see zig_wedges */
 
 typedef struct {
     uint64_t s0[ZIG_BUF], s3[ZIG_BUF], w[ZIG_BUF + 1], layer[ZIG_BUF];
-    double ratio[ZIG_BUF], x[ZIG_BUF], y[ZIG_BUF + 8]; /* y: room to copy whole vectors */
+    double ratio[ZIG_BUF], x[ZIG_BUF], y[ZIG_BUF];
     uint8_t ok[ZIG_BUF / 8], settled[ZIG_BUF], wedge[ZIG_BUF];
     /* the words the fast path rejects, the arguments of their wedge tests (see zig_wedges) */
     uint32_t rej[ZIG_BUF];
@@ -129,18 +129,21 @@ static inline __attribute__((always_inline)) size_t zig_wedges(zig_block *b, siz
     return m;
 }
 
-/* dst[i] = src[i], i < len, 8 at a time where dst has room (room >= len) for the whole vectors
- * (written out: a library memcpy call costs more than these short runs) */
-static inline __attribute__((always_inline)) void copy_run(double *dst, const double *src, size_t len, size_t room)
+typedef size_t zig_pack_fn(const double *y, unsigned keep, double *dst);
+
+/* The normals of words [a, e) of the block: y[j] where bit j of keep is set, in order at x + *done
+ * (pack stores those of 8 words, the bits of keep set for them, and returns their number). */
+static inline __attribute__((always_inline)) void zig_flush(const zig_block *b, const uint8_t *keep, size_t a,
+                                                            size_t e, double *x, size_t *done, zig_pack_fn *pack)
 {
-    if ((len + 7) / 8 * 8 <= room)
-        for (size_t i = 0; i < len; i += 8)
-            *(v8d_u *)(dst + i) = *(const v8d_u *)(src + i);
-    else
-        for (size_t i = 0; i < len; i++) {
-            dst[i] = src[i];
-            __asm__("" : "+r"(i)); /* not a memmove call either */
-        }
+    for (size_t j = a / 8 * 8; j < e; j += 8) {
+        unsigned m = keep[j / 8];
+        if (j < a)
+            m &= 0xFFu << (a - j);
+        if (j + 8 > e)
+            m &= 0xFFu >> (j + 8 - e);
+        *done += pack(b->y + j, m, x + *done);
+    }
 }
 
 /* *y = scale times the normal of slt_zig_finish from word j of the block's nw; returns where the
@@ -154,11 +157,11 @@ static inline size_t zig_word(const zig_block *b, size_t j, size_t nw, xoshiro_s
 
 typedef void zig_vec_fn(zig_block *b, size_t k, double scale);
 
-/* The path whose vector passes are `words` (the scrambler and the layers of k words) and `fast`
- * (the fast path of k words), inlined into each path, compiled for its instruction set. */
+/* The path whose vector passes are `words` (the scrambler and the layers of k words), `fast` (the
+ * fast path of k words) and `pack`, inlined into each path, compiled for its instruction set. */
 static inline __attribute__((always_inline)) void zig_run(xoshiro_state *stream, double *x, size_t n,
                                                           double scale, const double *zr, const double *zx,
-                                                          zig_vec_fn *words, zig_vec_fn *fast)
+                                                          zig_vec_fn *words, zig_vec_fn *fast, zig_pack_fn *pack)
 {
     xoshiro_state st[1] = {*stream}; /* a copy the compiler can keep in registers */
     zig_block b;
@@ -171,28 +174,28 @@ static inline __attribute__((always_inline)) void zig_run(xoshiro_state *stream,
             b.w[j] = xoshiro_next(st);
         zig_lookup(&b, k, zr, zx);
         fast(&b, k, scale);
-        size_t m = zig_wedges(&b, k, nw, zx), pos = 0;
-        /* the walk: the words up to each rejected one as they are, then the rejected one; x has room
-         * for what is written at x + done: the words left in the block are at most the normals left */
+        size_t m = zig_wedges(&b, k, nw, zx), pos = 0, from = 0;
+        /* the walk: which words give normals (keep), flushed in order before each word that goes
+         * through slt_zig_finish and at the end. x has room for what is written at x + done: the
+         * words left in the block are at most the normals left. */
+        uint8_t keep[ZIG_BUF / 8];
+        memcpy(keep, b.ok, k / 8);
         for (size_t t = 0; t < m; t++) {
             size_t r = b.rej[t];
             if (r < pos) /* taken as a uniform */
                 continue;
-            copy_run(x + done, b.y + pos, r - pos, n - done);
-            done += r - pos;
             if (b.settled[r]) {
-                x[done] = b.y[r];
-                done += b.wedge[r];
+                keep[r / 8] |= (uint8_t)(b.wedge[r] << r % 8);
+                if (r + 1 < k)
+                    keep[(r + 1) / 8] &= (uint8_t)~(1u << (r + 1) % 8);
                 pos = r + 2;
-            } else
-                pos = zig_word(&b, r, nw, st, x + done++, scale);
+            } else {
+                zig_flush(&b, keep, from, r, x, &done, pack);
+                from = pos = zig_word(&b, r, nw, st, x + done++, scale);
+            }
         }
-        if (pos < k) {
-            copy_run(x + done, b.y + pos, k - pos, n - done);
-            done += k - pos;
-            pos = k;
-        }
-        while (pos < nw) /* the last few, not a whole vector */
+        zig_flush(&b, keep, from, k, x, &done, pack);
+        for (pos = pos > k ? pos : k; pos < nw;) /* the last few, not a whole vector */
             pos = zig_word(&b, pos, nw, st, x + done++, scale);
     }
     *stream = st[0];
@@ -264,16 +267,51 @@ __attribute__((target("avx512f,fma"))) static void fast_avx512(zig_block *b, siz
     }
 }
 
+/* the 4 doubles at y whose bits of keep are set, stored in order at dst; returns their number */
+__attribute__((target("avx2,fma"))) static inline size_t pack4(const double *y, unsigned keep, double *dst)
+{
+    static const int32_t perm[16][8] = { /* pairs of 32-bit lanes: lanes of the kept doubles first */
+        {0, 1, 2, 3, 4, 5, 6, 7}, {0, 1, 2, 3, 4, 5, 6, 7}, {2, 3, 0, 1, 4, 5, 6, 7}, {0, 1, 2, 3, 4, 5, 6, 7},
+        {4, 5, 0, 1, 2, 3, 6, 7}, {0, 1, 4, 5, 2, 3, 6, 7}, {2, 3, 4, 5, 0, 1, 6, 7}, {0, 1, 2, 3, 4, 5, 6, 7},
+        {6, 7, 0, 1, 2, 3, 4, 5}, {0, 1, 6, 7, 2, 3, 4, 5}, {2, 3, 6, 7, 0, 1, 4, 5}, {0, 1, 2, 3, 6, 7, 4, 5},
+        {4, 5, 6, 7, 0, 1, 2, 3}, {0, 1, 4, 5, 6, 7, 2, 3}, {2, 3, 4, 5, 6, 7, 0, 1}, {0, 1, 2, 3, 4, 5, 6, 7}};
+    static const int64_t first[5][4] = {{0, 0, 0, 0}, {-1, 0, 0, 0}, {-1, -1, 0, 0}, {-1, -1, -1, 0}, {-1, -1, -1, -1}};
+    __m256 v = _mm256_castpd_ps(_mm256_loadu_pd(y));
+    __m256d c = _mm256_castps_pd(_mm256_permutevar8x32_ps(v, _mm256_loadu_si256((const __m256i *)perm[keep])));
+    size_t cnt = (size_t)__builtin_popcount(keep);
+    _mm256_maskstore_pd(dst, _mm256_loadu_si256((const __m256i *)first[cnt]), c);
+    return cnt;
+}
+
+__attribute__((target("avx2,fma"))) static size_t pack_avx2(const double *y, unsigned keep, double *dst)
+{
+    if (keep == 0xFF) { /* the usual case */
+        _mm256_storeu_pd(dst, _mm256_loadu_pd(y));
+        _mm256_storeu_pd(dst + 4, _mm256_loadu_pd(y + 4));
+        return 8;
+    }
+    size_t c = pack4(y, keep & 0xF, dst);
+    return c + pack4(y + 4, keep >> 4, dst + c);
+}
+
+__attribute__((target("avx512f,fma"))) static size_t pack_avx512(const double *y, unsigned keep, double *dst)
+{
+    __m512d c = _mm512_maskz_compress_pd((__mmask8)keep, _mm512_loadu_pd(y));
+    unsigned cnt = (unsigned)__builtin_popcount(keep);
+    _mm512_mask_storeu_pd(dst, (__mmask8)((1u << cnt) - 1), c);
+    return cnt;
+}
+
 __attribute__((target("avx2,fma"))) void slt_zig_avx2(xoshiro_state *st, double *x, size_t n, double scale,
                                                       const double *zr, const double *zx)
 {
-    zig_run(st, x, n, scale, zr, zx, words_avx2, fast_avx2);
+    zig_run(st, x, n, scale, zr, zx, words_avx2, fast_avx2, pack_avx2);
 }
 
 __attribute__((target("avx512f,fma"))) void slt_zig_avx512(xoshiro_state *st, double *x, size_t n, double scale,
                                                            const double *zr, const double *zx)
 {
-    zig_run(st, x, n, scale, zr, zx, words_avx512, fast_avx512);
+    zig_run(st, x, n, scale, zr, zx, words_avx512, fast_avx512, pack_avx512);
 }
 
 #else /* not x86-64: never called (rng.c finds no AVX), defined so that the library links */
