@@ -10,23 +10,27 @@ R=${1:-20}
 . bench/common.sh
 make -s bench/normal_rates
 load0=$(cut -d' ' -f1 /proc/loadavg)
-/usr/bin/time -o bench/out/normals.time -f '%U %S %e' ./bench/normal_rates "$R" > bench/out/normals.rates
+# calls of 10^4 normals (the array stays in the second-level cache: the generator alone) and of 10^6
+# (8 MB written to memory per call, as when a simulation draws a large matrix)
+/usr/bin/time -o bench/out/normals.time -f '%U %S %e' sh -c \
+    "./bench/normal_rates $((R * 10)) 10000 > bench/out/normals.small && ./bench/normal_rates $R 1000000 > bench/out/normals.large"
 load1=$(cut -d' ' -f1 /proc/loadavg)
-rate() { awk -v p="$1" '$1 == p { print $2 }' bench/out/normals.rates; }
-s=$(rate scalar)
+rate() { awk -v p="$1" '$1 == p { print $2 }' "bench/out/normals.$2"; }
 {
 echo "### Normals: the paths of slt_rng_normals, one thread ($(machine))"
 echo
-echo "| path | M normals/s (CPU time, best of $R rounds of 8 x 10^6) | vs scalar |"
-echo "|---|---|---|"
+echo "| path | M normals/s, calls of 10^4 | vs scalar | M normals/s, calls of 10^6 | vs scalar |"
+echo "|---|---|---|---|---|"
 for p in scalar avx2 avx512; do
-    v=$(rate $p)
-    if [ "$v" = - ]; then echo "| $p | not on this processor | |"
-    else awk -v p="$p" -v v="$v" -v s="$s" 'BEGIN { printf "| %s | %.0f | %.2fx |\n", p, v / 1e6, v / s }'; fi
+    if [ "$(rate $p small)" = - ]; then echo "| $p | not on this processor | | | |"; continue; fi
+    awk -v p="$p" -v a="$(rate $p small)" -v b="$(rate scalar small)" -v c="$(rate $p large)" -v d="$(rate scalar large)" \
+        'BEGIN { printf "| %s | %.0f | %.2fx | %.0f | %.2fx |\n", p, a / 1e6, a / b, c / 1e6, c / d }'
 done
 cat <<EOT
 
-Without SLTSIM_SIMD, slt_rng_normals takes the fastest path the processor has (here: $(rate auto));
+CPU time, the best of $((R * 10)) rounds of 8 calls of 10^4 and of $R rounds of 8 calls of 10^6, the paths
+timed in turn in each round. Without SLTSIM_SIMD, slt_rng_normals takes the fastest path the
+processor has (here: $(rate auto small));
 SLTSIM_SIMD=scalar|avx2|avx512 forces one. Load average $load0 before, $load1 after (2 cores shared with other work: CPU time is the
 fair measure); the whole run took $(awk '{ printf "%.1f s user + %.1f s system, %.1f s wall", $1, $2, $3 }' bench/out/normals.time).
 All paths draw the words of the stream one by one (xoshiro256++ is sequential, and the stream may
