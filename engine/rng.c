@@ -181,7 +181,7 @@ int slt_rng_path(void)
 static void normals_path(gsl_rng *r, double *x, size_t n, double scale, int path)
 {
     pthread_once(&zig_once, zig_init);
-    if (path == SLT_ZIG_SCALAR || n < 16) /* too few to gain from vectors */
+    if (path == SLT_ZIG_SCALAR || n < 64) /* too few to gain from vectors (measured) */
         normals_scalar(r->state, x, n, scale);
     else
         (path == SLT_ZIG_AVX2 ? slt_zig_avx2 : slt_zig_avx512)(r->state, x, n, scale, zig_ratio, zig_x);

@@ -59,7 +59,7 @@ static void golden(double *x)
 /* path against scalar: many seeds and lengths, each from a fresh stream, outputs and end states */
 static void lengths(int path, const char *how, double *x, double *y)
 {
-    static const size_t len[] = {0, 1, 7, 8, 9, 15, 16, 17, 31, 63, 255, 256, 257, 263, 511, 1000, 4097, 1000000};
+    static const size_t len[] = {0, 1, 7, 8, 9, 17, 63, 64, 65, 71, 255, 256, 257, 263, 300, 511, 1000, 4097, 1000000};
     static const double scales[] = {1.0, 0.7, -2.5};
     for (size_t l = 0; l < sizeof len / sizeof *len; l++) {
         int seeds = len[l] >= 1000000 ? 3 : 40, bad = 0;
