@@ -76,9 +76,10 @@ static inline __attribute__((always_inline)) void zig_lookup(zig_block *b, size_
  * a1 = -(x_{i+1}^2 - x^2)/2. Only the verdict matters, not the exponentials, so it is taken from
  * Taylor polynomials of degree 12 where that is safe: for |a| <= 0.8 (every layer has
  * |a| <= (x_i^2 - x_{i+1}^2)/2 <= 0.732) their error is below 0.8^13/13! e^0.8 < 2e-11 relative, with
- * rounding a few units in the last place, and f0, f1 <= e^0.8 < 2.3, so d = f1 + U (f0 - f1) is within
- * 2e-10 of the same expression on libm's exp (itself within an ulp of the true value); where d is
- * further than slt_zig_margin = 1e-9 from 1 the verdicts agree. Nearer, or for |a| > 0.8,
+ * rounding a few units in the last place (and a0, a1 here may differ from the scalar path's by a
+ * rounding or a fused multiply-add: below 1e-14), and f0, f1 <= e^0.8 < 2.3, so d = f1 + U (f0 - f1)
+ * is within 2e-10 of the same expression on libm's exp (itself within an ulp of the true value):
+ * where d is further than slt_zig_margin = 1e-9 from 1 the verdicts agree. Nearer, or for |a| > 0.8,
  * slt_zig_wedge itself decides. The verdicts are therefore those of the scalar path. Returns the
  * number of rejected words (listed in rej). */
 
