@@ -36,11 +36,15 @@ typedef struct {
 typedef double v8d __attribute__((vector_size(64)));
 typedef double v8d_u __attribute__((vector_size(64), aligned(8)));
 
-/* the steps of the state for k words (k a multiple of 8), s0 and s3 before each kept */
-static inline __attribute__((always_inline)) void zig_steps(xoshiro_state *st, zig_block *b, size_t k)
+/* the steps of the state for words [from, to) (to - from a multiple of 8), s0 and s3 before each kept;
+ * with `look`, also the table entries of the layers of words [from - ZIG_SUB, to - ZIG_SUB), whose
+ * loads and stores the processor runs beside the steps' integer operations */
+#define ZIG_SUB 32
+static inline __attribute__((always_inline)) void zig_steps(xoshiro_state *st, zig_block *b, size_t from, size_t to,
+                                                            int look, const double *zr, const double *zx)
 {
     uint64_t s0 = st->s[0], s1 = st->s[1], s2 = st->s[2], s3 = st->s[3];
-    for (size_t j = 0; j < k; j += 8)
+    for (size_t j = from; j < to; j += 8)
 #pragma GCC unroll 8
         for (size_t l = j; l < j + 8; l++) {
             b->s0[l] = s0;
@@ -52,22 +56,26 @@ static inline __attribute__((always_inline)) void zig_steps(xoshiro_state *st, z
             s0 ^= s3;
             s2 ^= t;
             s3 = rotl(s3, 45);
+            if (look) {
+                uint64_t i = b->layer[l - ZIG_SUB];
+                __asm__("" : "+r"(i)); /* scalar loads and stores, not the compiler's vector inserts */
+                b->ratio[l - ZIG_SUB] = zr[i];
+                b->x[l - ZIG_SUB] = zx[i];
+            }
         }
     st->s[0] = s0, st->s[1] = s1, st->s[2] = s2, st->s[3] = s3;
 }
 
-/* the table entries of the layer of each of k words */
-static inline __attribute__((always_inline)) void zig_lookup(zig_block *b, size_t k, const double *zr,
+/* the table entries of the layers of words [from, to) */
+static inline __attribute__((always_inline)) void zig_lookup(zig_block *b, size_t from, size_t to, const double *zr,
                                                              const double *zx)
 {
-    for (size_t j = 0; j < k; j += 8)
-#pragma GCC unroll 8
-        for (size_t l = j; l < j + 8; l++) {
-            uint64_t i = b->layer[l];
-            __asm__("" : "+r"(i)); /* scalar loads and stores: faster than the compiler's vector inserts */
-            b->ratio[l] = zr[i];
-            b->x[l] = zx[i];
-        }
+    for (size_t l = from; l < to; l++) {
+        uint64_t i = b->layer[l];
+        __asm__("" : "+r"(i));
+        b->ratio[l] = zr[i];
+        b->x[l] = zx[i];
+    }
 }
 
 /* The wedge tests of the block's rejected words. A word r the fast path rejects, of a layer i > 0,
@@ -158,24 +166,33 @@ static inline size_t zig_word(const zig_block *b, size_t j, size_t nw, xoshiro_s
     return (size_t)(w.p - b->w);
 }
 
-typedef void zig_vec_fn(zig_block *b, size_t k, double scale);
+typedef void zig_vec_fn(zig_block *b, size_t from, size_t to);
+typedef void zig_fast_fn(zig_block *b, size_t k, double scale);
 
-/* The path whose vector passes are `words` (the scrambler and the layers of k words), `fast` (the
- * fast path of k words) and `pack`, inlined into each path, compiled for its instruction set. */
+/* The path whose vector passes are `words` (the scrambler and the layers of words [from, to)), `fast`
+ * (the fast path of k words) and `pack`, inlined into each path, compiled for its instruction set. */
 static inline __attribute__((always_inline)) void zig_run(xoshiro_state *stream, double *x, size_t n,
                                                           double scale, const double *zr, const double *zx,
-                                                          zig_vec_fn *words, zig_vec_fn *fast, zig_pack_fn *pack)
+                                                          zig_vec_fn *words, zig_fast_fn *fast, zig_pack_fn *pack)
 {
     xoshiro_state st[1] = {*stream}; /* a copy the compiler can keep in registers */
     zig_block b;
     size_t done = 0;
     while (done < n) {
         size_t nw = n - done < ZIG_BUF ? n - done : ZIG_BUF, k = nw / 8 * 8;
-        zig_steps(st, &b, k);
-        words(&b, k, scale);
+        /* in pieces of ZIG_SUB words, the lookups of each beside the steps of the next */
+        size_t c = k < ZIG_SUB ? k : ZIG_SUB, looked = 0;
+        zig_steps(st, &b, 0, c, 0, zr, zx);
+        words(&b, 0, c);
+        for (size_t j = c; j < k; j += ZIG_SUB) {
+            size_t e = j + ZIG_SUB < k ? j + ZIG_SUB : k;
+            zig_steps(st, &b, j, e, 1, zr, zx);
+            looked = e - ZIG_SUB;
+            words(&b, j, e);
+        }
+        zig_lookup(&b, looked, k, zr, zx);
         for (size_t j = k; j < nw; j++) /* the last few, not a whole vector */
             b.w[j] = xoshiro_next(st);
-        zig_lookup(&b, k, zr, zx);
         fast(&b, k, scale);
         size_t m = zig_wedges(&b, k, nw, zx), pos = 0, from = 0;
         /* the walk: which words give normals (keep), flushed in order before each word that goes
@@ -214,10 +231,10 @@ static inline __attribute__((always_inline)) void zig_run(xoshiro_state *stream,
 #define ZIG_MANT 0x000FFFFFFFFFFFFFLL
 #define ZIG_ONE 0x3FF0000000000000LL
 
-__attribute__((target("avx2,fma"))) static void words_avx2(zig_block *b, size_t k, double scale)
+__attribute__((target("avx2,fma"))) static void words_avx2(zig_block *b, size_t from, size_t to)
 {
     const __m256i layer = _mm256_set1_epi64x(0x7F);
-    for (size_t j = 0; j < k; j += 4) {
+    for (size_t j = from; j < to; j += 4) {
         __m256i s0 = _mm256_loadu_si256((const __m256i *)(b->s0 + j));
         __m256i s = _mm256_add_epi64(s0, _mm256_loadu_si256((const __m256i *)(b->s3 + j)));
         __m256i w = _mm256_add_epi64(_mm256_or_si256(_mm256_slli_epi64(s, 23), _mm256_srli_epi64(s, 41)), s0);
@@ -245,10 +262,10 @@ __attribute__((target("avx2,fma"))) static void fast_avx2(zig_block *b, size_t k
     }
 }
 
-__attribute__((target("avx512f,fma"))) static void words_avx512(zig_block *b, size_t k, double scale)
+__attribute__((target("avx512f,fma"))) static void words_avx512(zig_block *b, size_t from, size_t to)
 {
     const __m512i layer = _mm512_set1_epi64(0x7F);
-    for (size_t j = 0; j < k; j += 8) {
+    for (size_t j = from; j < to; j += 8) {
         __m512i s0 = _mm512_loadu_si512(b->s0 + j);
         __m512i w = _mm512_add_epi64(_mm512_rol_epi64(_mm512_add_epi64(s0, _mm512_loadu_si512(b->s3 + j)), 23), s0);
         _mm512_storeu_si512(b->w + j, w);
