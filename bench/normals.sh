@@ -3,10 +3,11 @@
 # bench/normal_rates, one thread, CPU time), the paths timed in turn round after round, each keeping
 # its best round, with the load average of the machine while they ran. All paths give the same
 # doubles (tests/test_rng_simd); they differ only in speed.
-# Writes bench/out/normals.md. Usage: bench/normals.sh [ROUNDS] (from anywhere, after building)
+# Writes bench/out/normals.md. Usage: bench/normals.sh [ROUNDS] (default 60: about 7 s of CPU; from
+# anywhere, after building)
 set -e
 cd "$(dirname "$0")/.."
-R=${1:-20}
+R=${1:-60}
 . bench/common.sh
 make -s bench/normal_rates
 load0=$(cut -d' ' -f1 /proc/loadavg)
@@ -28,13 +29,14 @@ for p in scalar avx2 avx512; do
 done
 cat <<EOT
 
-CPU time, the best of $((R * 10)) rounds of 8 calls of 10^4 and of $R rounds of 8 calls of 10^6, the paths
-timed in turn in each round. Without SLTSIM_SIMD, slt_rng_normals takes the fastest path the
-processor has (here: $(rate auto small));
-SLTSIM_SIMD=scalar|avx2|avx512 forces one. Load average $load0 before, $load1 after (2 cores shared with other work: CPU time is the
-fair measure); the whole run took $(awk '{ printf "%.1f s user + %.1f s system, %.1f s wall", $1, $2, $3 }' bench/out/normals.time).
-All paths draw the words of the stream one by one (xoshiro256++ is sequential, and the stream may
-not change); the vector paths split its step from its scrambler, evaluate the ziggurat's fast path
-in vectors and settle the wedge tests of a block together.
+CPU time, the best of $((R * 10)) rounds of 8 calls of 10^4 and of $R rounds of 8 calls of 10^6, the
+paths timed in turn in each round; load average $load0 before, $load1 after (2 cores shared with
+other work: CPU time is the fair measure); the whole run took $(awk '{ printf "%.1f s user + %.1f s system, %.1f s wall", $1, $2, $3 }' bench/out/normals.time).
+Without SLTSIM_SIMD, slt_rng_normals takes the fastest path the processor has (here: $(rate auto small));
+SLTSIM_SIMD=scalar|avx2|avx512 forces one. All paths give the same doubles and leave the stream in
+the same state (tests/test_rng_simd). They all draw the words of the stream one by one
+(xoshiro256++ is sequential, and the stream may not change); the vector paths run the state's steps
+apart from its scrambler, evaluate the ziggurat's fast path in vectors and settle the wedge tests of
+a block together.
 EOT
 } | section normals
