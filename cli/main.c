@@ -19,6 +19,7 @@
 #include "config.h"
 #include "engine/engine.h"
 #include "engine/preset.h"
+#include "engine/rng.h"
 #include "plots/live.h"
 #include "engine/sltmpi.h"
 #include "plots/plot.h"
@@ -1162,6 +1163,20 @@ static int close_stdout(void)
     return fclose(stdout) != 0 ? -1 : 0;
 }
 
+/* SLTSIM_SIMD forces one path of the normal generator (all give the same tables; the tests use it):
+ * refused, before any work, if it names none or one this processor lacks */
+static int check_simd(void)
+{
+    const char *v = getenv("SLTSIM_SIMD");
+    int p = slt_rng_path_parse(v);
+    if (p == -3)
+        return die(2, "SLTSIM_SIMD=%.32s: expected auto, scalar, avx2 or avx512", v);
+    if (p == -2)
+        return die(2, "SLTSIM_SIMD=%.32s: this processor lacks it (auto chooses %s here)", v,
+                   slt_rng_path_name(slt_rng_path()));
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     choose_blas_kernels(argv);
@@ -1171,7 +1186,9 @@ int main(int argc, char **argv)
         slt_mpi_finalize();
         return die(1, "%s", err);
     }
-    int rc = dispatch(argc, argv);
+    int rc = check_simd();
+    if (rc == 0)
+        rc = dispatch(argc, argv);
     if (close_stdout() != 0 && rc == 0)
         rc = die(1, "error writing standard output: %s", strerror(errno));
     slt_mpi_finalize();
