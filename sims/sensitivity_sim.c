@@ -133,6 +133,10 @@ static void features(sens_ws *w, long c)
         if (ord)
             for (size_t i = 0; i < nA; i++)
                 A[i] = 1 - A[i] * A[i];
+    } else if (ds->act == SLT_SENS_SQUARE) { /* slt_sens_phi's a^2/2 and a, in a loop that vectorises */
+        if (!ord)
+            for (size_t i = 0; i < nA; i++)
+                A[i] = 0.5 * A[i] * A[i];
     } else
         for (size_t i = 0; i < nA; i++)
             A[i] = slt_sens_phi(ds->act, A[i], ord);
