@@ -78,7 +78,7 @@ The floor uses this machine's one-thread rates (bench/floor_rates, CPU time): $(
 both programs do exactly this, through the same OpenBLAS. So the speed-up over numpy doing the same
 work is bounded by numpy's time over the floor, $(ratio "${tm% *}" "$floor")x here, even for a program that spent
 nothing beyond the floor: the 5x target is out of reach for the same work. Against the
-straightforward script (fresh draws and Gram for every point: 2.8x the flops, 4.5x the normals)
+straightforward script (fresh draws and Gram for every point: 2.8x the flops, 4.6x the normals)
 sltsim is $(ratio "${tt% *}" "${t1% *}")x faster in CPU time.
 
 Kernel-trick gradients in all three (S = sqrt(d) |W (tanh'(W'z) . F' alpha)|, alpha = (F F')^-1 Y); no
