@@ -4,8 +4,9 @@ in float64.
 
 Usage: ref_sensitivity_numpy.py [same|typical] [trials]
   same     the work sltsim does: per trial one X (240 x 200), Y, z and one W (200 x 40000) for the
-           whole sweep (a point uses the first N rows and the first k columns), the Gram F F' of the
-           largest N accumulated over the column blocks of W, Cholesky solves of its leading blocks;
+           whole sweep (a point uses the first N rows and the first k columns); block by block of
+           2048 columns of W the features tanh(X W) and the update of the Gram F F' of the largest
+           N, up to each width k, where every N solves with the leading block (Cholesky);
   typical  the straightforward script: fresh X, Y, z, W for every point and trial, F F' formed
            anew, numpy.linalg.solve.
 Both use the kernel trick: theta = F' alpha, grad = W (tanh'(W'z) * theta), S = sqrt(d) |grad|.
@@ -19,6 +20,7 @@ from scipy.linalg import cho_factor, cho_solve
 mode = sys.argv[1] if len(sys.argv) > 1 else "same"
 trials = int(sys.argv[2]) if len(sys.argv) > 2 else 20
 d, Ns, ks = 200, [80, 160, 240], [1000, 4000, 16000, 40000]
+BLOCK = 2048  # columns of W per block, as sltsim
 rng = np.random.default_rng(1)
 
 
@@ -39,16 +41,21 @@ def trial_same(S):
     Y = rng.standard_normal(max(Ns))
     z = rng.standard_normal(d)
     W = rng.standard_normal((d, max(ks))) / np.sqrt(d)
-    F = np.tanh(X @ W)
     h = W.T @ z
+    F = np.empty((max(Ns), max(ks)))
     G = np.zeros((max(Ns), max(Ns)))
     k0 = 0
-    for j, k in enumerate(ks):
-        B = F[:, k0:k]
-        G += B @ B.T
-        k0 = k
-        for i, N in enumerate(Ns):
-            S[i, j] = sens(F[:N, :k], W[:, :k], h[:k], Y[:N], G[:N, :N])
+    for c in range(0, max(ks), BLOCK):  # features block by block, G updated up to each width
+        e = min(c + BLOCK, max(ks))
+        np.tanh(X @ W[:, c:e], out=F[:, c:e])
+        while k0 < e:
+            k = min([k for k in ks if k0 < k < e] + [e])
+            B = F[:, k0:k]
+            G += B @ B.T
+            k0 = k
+            for i, N in enumerate(Ns):
+                if k in ks:
+                    S[i, ks.index(k)] = sens(F[:N, :k], W[:, :k], h[:k], Y[:N], G[:N, :N])
 
 
 def trial_typical(S):
