@@ -1,12 +1,13 @@
 #!/bin/sh
-# Runs every benchmark (bench/ridgeless.sh, bench/gd_dynamics.sh, bench/rf.sh, bench/floors.sh,
-# bench/normals.sh; rf with the feature-map throughput of bench/rf_throughput; minutes in all) and
-# writes bench/RESULTS.md from the sections they leave in bench/out/*.md.
+# Runs every benchmark (bench/ridgeless.sh, bench/gd_dynamics.sh, bench/rf.sh, bench/sensitivity.sh,
+# bench/sgd.sh, bench/moons.sh, bench/floors.sh, bench/normals.sh; rf with the feature-map throughput of bench/rf_throughput; minutes in all) and
+# writes bench/RESULTS.md from the sections they leave in bench/out/*.md (with any other section
+# there, such as bench/masked_sc.sh's, which takes ~15 minutes and is run on its own).
 # Usage: bench/run_all.sh [REPEATS]   (after building; REPEATS as in each script, default 3)
 #        bench/run_all.sh --assemble  (only write bench/RESULTS.md from bench/out/*.md)
 set -e
 cd "$(dirname "$0")/.."
-order="ridgeless gd_dynamics rf sensitivity moons floors normals"
+order="ridgeless gd_dynamics rf sensitivity sgd moons floors normals"
 mkdir -p bench/out
 if [ "$1" != --assemble ]; then
     for b in $order; do sh "bench/$b.sh" "$@"; done

@@ -4,17 +4,19 @@
 # 20000, in ns per coordinate-step. 2. The Monte Carlo at d = 200, N = 2000, ASGD, init large:
 # sltsim with 10000 trials against bench/ref_sgd_numpy.py (the same work, vectorised over trials)
 # with NPT trials (numpy's cost is linear in the trials: reported per trial and scaled to 10000).
-# CPU seconds (user + sys), not wall time: the development machines are shared. Appends to
-# bench/RESULTS.md. Usage: bench/sgd.sh [NPT]   (run from anywhere, after building)
+# CPU seconds (user + sys), not wall time: the development machines are shared. Writes
+# bench/out/sgd.md (bench/run_all.sh puts it in bench/RESULTS.md). Usage: SGD_NPT=1000 bench/sgd.sh   (run from anywhere, after
+# building; an argument, the REPEATS of bench/run_all.sh, is ignored: one measurement each)
 set -e
 cd "$(dirname "$0")/.."
-NPT=${1:-1000}
+NPT=${SGD_NPT:-1000}
 . bench/common.sh
 PY=$(python_with numpy)
 col() { awk -F, -v c="$1" '/^#/ {next} !h {for (i = 1; i <= NF; i++) if ($i == c) k = i; h = 1; next} {print $k}' "$2"; }
 cpu() { /usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{print $1 + $2}'; }
+mkdir -p bench/out
+load0=$(cut -d' ' -f1 /proc/loadavg)
 {
-echo
 echo "### sgd: exact recursion and Monte Carlo ($(machine))"
 echo
 echo "| what | CPU seconds | per unit |"
@@ -26,13 +28,14 @@ for d in 2000 20000; do
     done
 done
 ts=$(cpu ./sltsim run sgd d=200 N=2000 algo=asgd init=large --trials 10000 --quiet -o bench/out/sgd_sltsim.csv)
-tn=$(cpu "$PY" bench/ref_sgd_numpy.py 200 2000 "$NPT" asgd)
-"$PY" bench/ref_sgd_numpy.py 200 2000 "$NPT" asgd > bench/out/sgd_numpy.csv 2>/dev/null || true
+/usr/bin/time -f "%U %S" -o bench/out/sgd_numpy.time "$PY" bench/ref_sgd_numpy.py 200 2000 "$NPT" asgd > bench/out/sgd_numpy.csv
+tn=$(awk '{print $1 + $2}' bench/out/sgd_numpy.time)
 echo "| Monte Carlo, sltsim, ASGD, d = 200, N = 2000, 10000 trials | $ts | $(awk -v t="$ts" 'BEGIN{printf "%.2f ms per trial", t / 10}') |"
 echo "| Monte Carlo, numpy $("$PY" -c 'import numpy; print(numpy.__version__)'), same, $NPT trials (vectorised) | $tn | $(awk -v t="$tn" -v n="$NPT" 'BEGIN{printf "%.2f ms per trial", t / n * 1000}') |"
 echo
 awk -v a="$ts" -v b="$tn" -v n="$NPT" 'BEGIN{printf "sltsim / numpy CPU per trial: %.1fx faster (target 5x).\n", (b / n) / (a / 10000)}'
 echo
 echo "numpy risk,risk_se,bias,bias_se,variance,variance_se: $(tail -1 bench/out/sgd_numpy.csv); sltsim risk_sim,risk_se: $(col risk_sim bench/out/sgd_sltsim.csv),$(col risk_se bench/out/sgd_sltsim.csv); exact risk $(col risk bench/out/sgd_sltsim.csv)."
-} >> bench/RESULTS.md
-tail -16 bench/RESULTS.md
+echo
+echo "Load average $load0 at the start, $(cut -d' ' -f1 /proc/loadavg) at the end (2 cores)."
+} | section sgd
