@@ -30,6 +30,7 @@
 #endif
 
 #define LANES 4
+#define ZBLOCK 8192 /* normals drawn per call (64 KB): long enough for the vector ziggurat, in cache */
 typedef double lanes __attribute__((vector_size(LANES * sizeof(double))));
 
 typedef struct {
@@ -55,6 +56,9 @@ typedef struct {
     double *snapb, *snapn;  /* per query: P at the tail start s = N/2 */
     double *x, *xn, *sl;    /* x_t, x_{t+1}, sqrt(lambda) */
     lanes *block;
+    double *z;              /* normals of the next draws, (d + 1) per draw, in stream order */
+    size_t zcap, zlen, zpos; /* draws it holds, draws filled, draws used */
+    long left;              /* draws still to make in this run */
 } plan;
 
 static int same_steps(const slt_sgd_steps *a, const slt_sgd_steps *b)
@@ -142,6 +146,9 @@ static int plan_alloc(plan *p, size_t d, double sigma2, const double *lambda, si
     if (!p->block)
         return 1;
     memset(p->block, 0, bytes);
+    p->zcap = ZBLOCK / (d + 1) > 0 ? ZBLOCK / (d + 1) : 1;
+    if (!(p->z = malloc(p->zcap * (d + 1) * sizeof(double))))
+        return 1;
     plan_start(p, lambda);
     return 0;
 }
@@ -152,6 +159,7 @@ static void plan_free(plan *p)
     free(p->groups);
     free(p->brun);
     free(p->block);
+    free(p->z);
 }
 
 /* Per lane: -eps on the variance run's lane, 0 on the others (a select, not a product: +0, not -0). */
@@ -275,15 +283,24 @@ static void events(plan *p, const double *lambda, long t, size_t nq, const slt_s
     }
 }
 
-/* x = sqrt(lambda) o z with z ~ N(0, I_d), then eps = sigma xi: the order of sgd_sim.h. */
-static double draw(const plan *p, gsl_rng *rng, double sigma, double *restrict x)
+/* x = sqrt(lambda) o z with z ~ N(0, I_d), then eps = sigma xi: the order of sgd_sim.h. The
+ * normals of up to zcap draws come from one call (the ziggurat's vector paths gain on long calls;
+ * the stream is the same as draw by draw), never more than the run still needs, so the stream
+ * ends where the draw-by-draw order leaves it. */
+static double draw(plan *p, gsl_rng *rng, double sigma, double *restrict x)
 {
-    const double *restrict sl = p->sl;
-    slt_rng_normals(rng, x, p->d, 1.0);
+    size_t d = p->d;
+    if (p->zpos == p->zlen) {
+        p->zlen = (size_t)p->left < p->zcap ? (size_t)p->left : p->zcap;
+        p->zpos = 0;
+        slt_rng_normals(rng, p->z, p->zlen * (d + 1), 1.0);
+    }
+    const double *restrict z = p->z + p->zpos++ * (d + 1), *restrict sl = p->sl;
+    p->left--;
 #pragma omp simd
-    for (size_t i = 0; i < p->d; i++)
-        x[i] *= sl[i];
-    return sigma * slt_rng_normal(rng);
+    for (size_t i = 0; i < d; i++)
+        x[i] = z[i] * sl[i];
+    return sigma * z[d];
 }
 
 int slt_sgd_sim(size_t d, const double *lambda, double sigma2, size_t nq, const slt_sgd_query *q, gsl_rng *rng,
@@ -299,6 +316,7 @@ int slt_sgd_sim(size_t d, const double *lambda, double sigma2, size_t nq, const 
     for (size_t k = 0; k < nq; k++)
         nmax = q[k].N > nmax ? q[k].N : nmax;
     double sigma = sqrt(sigma2), eps = 0;
+    p.left = nmax; /* one draw before step 0, then one before each step t + 1 < nmax */
     if (nmax > 0) {
         eps = draw(&p, rng, sigma, p.x);
         for (size_t g = 0; g < p.ngroups; g++)
