@@ -199,6 +199,19 @@ static int laguerre(long n, long m, double scale, gsl_rng *rng, double *l, doubl
     return 0;
 }
 
+/* e^x and 1 - e^x for x <= 0 with one exponential: below e^x = 1/2 the difference 1 - e^x is
+ * within an ulp of exact, above it e^x = 1 - (1 - e^x) is, so expm1 is needed only there. */
+static void exp_pair(double x, double *D, double *omd)
+{
+    if (x < -M_LN2) {
+        *D = exp(x);
+        *omd = 1 - *D;
+    } else {
+        *omd = -expm1(x);
+        *D = 1 - *omd;
+    }
+}
+
 /* Decay of mode l after time t: D and (1 - D)/l (linear.md 4.2). Flow: D = e^{-l t}; steps:
  * D = (1 - eta l)^k, k = round(t/eta). t = inf: the stable limit D = 0. */
 static void decay(int method, double eta, double t, double l, double *D, double *omdl)
@@ -208,17 +221,14 @@ static void decay(int method, double eta, double t, double l, double *D, double 
         return;
     }
     double tt = t, omd;
-    if (method == SLT_GD_FLOW) {
-        *D = exp(-l * t);
-        omd = -expm1(-l * t);
-    } else {
+    if (method == SLT_GD_FLOW)
+        exp_pair(-l * t, D, &omd);
+    else {
         double k = nearbyint(t / eta), el = eta * l;
         tt = k * eta;
-        if (el < 1) {
-            double x = k * log1p(-el);
-            *D = exp(x);
-            omd = -expm1(x);
-        } else {
+        if (el < 1)
+            exp_pair(k * log1p(-el), D, &omd);
+        else {
             *D = pow(1 - el, k);
             omd = 1 - *D;
         }
