@@ -60,6 +60,7 @@ sltsim runs one trial per thread with single-threaded OpenBLAS; numpy runs its t
 with OpenBLAS threads, which do not speed up \`eigh\` at n = 400 (43 ms per call with 1 or 2
 threads here). The eigendecompositions dominate both; the single-thread row separates the gain
 from the second core from the per-trial gain.
+$(cpu_line "sltsim bench/out/gd_sltsim.csv" "sltsim one thread bench/out/gd_sltsim1.csv" "sltsim literal bench/out/gd_sltsim_lit.csv" "numpy bench/out/gd_numpy.csv")
 Load average (1, 5, 15 min) $load0 at the start, $load1 at the end: wall times on a shared machine;
 the one-thread CPU times are in the section "One-thread time against the floor".
 EOT

@@ -38,6 +38,7 @@ draws one 200 x 1000 design matrix per trial for the whole sweep (common random 
 point unbiased), grows the Gram matrix by rank updates as p increases and factorises once per point;
 for lambda = 0 and p > n (isotropic) the bias and variance come from two forward solves with the
 Cholesky factor (|beta|^2 - |L^-1 u|^2 and |L^-1 eps|^2), without the estimate itself.
+$(cpu_line "sltsim bench/out/sltsim.csv" "numpy typical bench/out/typical.txt" "numpy tuned bench/out/tuned.txt")
 Load average (1, 5, 15 min) $load0 at the start, $load1 at the end: wall times on a shared machine;
 the one-thread CPU times are in the section "One-thread time against the floor".
 EOT
