@@ -241,7 +241,8 @@ int slt_ridge_sim(const slt_ridge_design *d, size_t npts, const long *p, const d
             } else {
                 cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, n, pp - pdone, 1.0, Z + pdone, pmax, 1.0, Gi, n);
                 pdone = pp;
-                memcpy(A, Gi, (size_t)n * n * sizeof(double));
+                for (long j = 0; j < n; j++) /* the column-major lower triangle, all that is read */
+                    memcpy(A + j * n + j, Gi + j * n + j, (size_t)(n - j) * sizeof(double));
             }
         } else {
             for (long i = 0; i < m; i++)
