@@ -130,8 +130,11 @@ cat <<EOT
 Simulation time = the run's CPU time less that of the same run with \`--trials 0\` (theory, start-up).
 The floor counts the random numbers and the dense flops the algorithm cannot avoid (bench/floors.sh
 lists them), every flop at the rate of a large dgemm; it leaves out the rest (pivoting, activations,
-exponentials, memory traffic). A Cholesky factorisation of order 200 runs at about half the dgemm
-rate here, which alone keeps the ridgeless sweep (one factorisation per point) well above 1x.
+exponentials, memory traffic). A Cholesky factorisation of order 200 runs at about 0.6 of the dgemm
+rate here (sltsim's blocked one; OpenBLAS's dpotrf about 0.5), which alone keeps the ridgeless
+sweep (one factorisation per point, 32 of order 200 per trial) near 2x; updating the factor with
+each point's new columns instead (LAPACK dtpqrt) needs fewer flops at these steps but measured no
+faster.
 The speed-ups over the references are those of the benchmarks' own sections (CPU time, user +
 system of all threads, where the section gives it; wall time with all cores), in this run if they
 were run in it, else as committed (date shown).
