@@ -17,8 +17,10 @@
 #    m x m Laguerre bidiagonal at the measured time of the faster of LAPACK dsterf and dlasq1 on
 #    bidiagonals of the benchmark's sizes (an O(m^2) step with a division in every inner step, no
 #    flop count at a dgemm rate describes it); exponentials of the mode decays not counted.
-#  rf: normals d (Nmax + n + ntest + 1) + n; flops: features 2 n Nmax d and 2 ntest Nmax d, Gram
-#    n m0^2 and n^2 (Nmax - n), per point m^3/3 + 4 m^2 + 4 N (n + ntest) (+ 4 N n if N > n).
+#  rf (exact test error, the default): normals d (Nmax + n + 1) + n; flops: features 2 n Nmax d,
+#    kernel Nmax^2 d (the symmetric half of Theta Theta'), Gram n m0^2 and n^2 (Nmax - n), per point
+#    m^3/3 + 4 m^2 + 4 N n (+ 4 N n if N > n) + 2 N^2 (the quadratic form, 2 label parts); the
+#    kernel's table evaluations (Nmax^2/2) are not flops and are left out.
 #  sgd (ASGD Monte Carlo, d = 200, N = 2000): normals (d + 1) N; flops 2 runs (bias, noise) x N
 #    steps x 4 d (a dot product and an update, the least an SGD step does).
 #  sensitivity (RF tanh, defaults): normals Nmax d + Nmax + d + d kmax; flops: X W 2 Nmax d kmax,
@@ -44,18 +46,20 @@ cpu() { # best CPU time (user + system) of R runs of "$@"
     done
     echo "$b"
 }
-# each run minus the same run with --trials 0 (theory columns, start-up): the simulation's time
+# sim TRIALS COMMAND...: the run with TRIALS trials minus the same run with --trials 0 (theory
+# columns, start-up): the simulation's time (an option may be given only once)
 sim() {
-    a=$(cpu "$@" --threads 1); b=$(cpu "$@" --threads 1 --trials 0)
+    t=$1; shift
+    a=$(cpu "$@" --threads 1 --trials "$t"); b=$(cpu "$@" --threads 1 --trials 0)
     awk -v a="$a" -v b="$b" 'BEGIN { print a - b }'
 }
-ridge=$(sim ./sltsim run ridge gamma=0.1:5:40 n=200 r2=1 sigma2=0.25 --trials 50 --quiet)
-gds=$(sim ./sltsim run gd-dynamics alpha=0.5,1,2 snr=4 t=0.01:1000:50:log N=400 --trials 100 --quiet)
-gdl=$(sim ./sltsim run gd-dynamics alpha=0.5,1,2 snr=4 t=0.01:1000:50:log N=400 --trials 100 --quiet sampler=literal)
-rf=$(sim ./sltsim run rf psi1=0.1:10:20:log psi2=3 d=200 lambda=1e-3 tau2=0.25 --trials 20 --quiet)
+ridge=$(sim 50 ./sltsim run ridge gamma=0.1:5:40 n=200 r2=1 sigma2=0.25 --quiet)
+gds=$(sim 100 ./sltsim run gd-dynamics alpha=0.5,1,2 snr=4 t=0.01:1000:50:log N=400 --quiet)
+gdl=$(sim 100 ./sltsim run gd-dynamics alpha=0.5,1,2 snr=4 t=0.01:1000:50:log N=400 --quiet sampler=literal)
+rf=$(sim 20 ./sltsim run rf psi1=0.1:10:20:log psi2=3 d=200 lambda=1e-3 tau2=0.25 --quiet)
 # fewer trials than their benchmarks (10000, 20): the time per trial is what is compared
-sgd=$(sim ./sltsim run sgd d=200 N=2000 algo=asgd init=large --trials 1000 --quiet)
-sens=$(sim ./sltsim run sensitivity --trials 5 --quiet)
+sgd=$(sim 1000 ./sltsim run sgd d=200 N=2000 algo=asgd init=large --quiet)
+sens=$(sim 5 ./sltsim run sensitivity --quiet)
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 # the rates measured again after the runs: the higher rates and the shorter eigenvalue times of the
 # two (the lower floor) are used, so that a busy moment of the shared machine cannot lift the floor
@@ -74,11 +78,11 @@ fl_gd() { awk -v lit="$1" -v eig="$eig" 'BEGIN { N = 400; T = 100; split("0.5 1 
         if (lit) { g += P * N + 2 * N + P; f += m^2 * M + 4 / 3 * m^3 } else g += 2 * N + P + 2 * (2 * m - 1) }
     print T * g, T * f, lit ? 0 : eig }'; }
 fl_gdl=$(fl_gd 1); fl_gds=$(fl_gd 0)
-fl_rf=$(awk 'BEGIN { d = 200; n = 600; nt = 4000; T = 20; Nm = 0; m0 = 0
+fl_rf=$(awk 'BEGIN { d = 200; n = 600; T = 20; Nm = 0; m0 = 0
     for (i = 0; i < 20; i++) { N = int(0.1 * 100^(i / 19) * d + 0.5); Nv[i] = N; if (N > Nm) Nm = N; if (N <= n && N > m0) m0 = N }
-    for (i = 0; i < 20; i++) { N = Nv[i]; m = N < n ? N : n; f += m^3 / 3 + 4 * m^2 + 4 * N * (n + nt) + (N > n ? 4 * N * n : 0) }
-    f += 2 * n * Nm * d + 2 * nt * Nm * d + n * m0^2 + (Nm > n ? n^2 * (Nm - n) : 0)
-    print T * (d * (Nm + n + nt + 1) + n), T * f, 0 }')
+    for (i = 0; i < 20; i++) { N = Nv[i]; m = N < n ? N : n; f += m^3 / 3 + 4 * m^2 + 4 * N * n + (N > n ? 4 * N * n : 0) + 2 * N^2 }
+    f += 2 * n * Nm * d + Nm^2 * d + n * m0^2 + (Nm > n ? n^2 * (Nm - n) : 0)
+    print T * (d * (Nm + n + 1) + n), T * f, 0 }')
 fl_sgd=$(awk 'BEGIN { d = 200; N = 2000; T = 1000; print T * (d + 1) * N, T * 2 * N * 4 * d, 0 }')
 fl_sens=$(awk 'BEGIN { d = 200; T = 5; Nm = 240; km = 40000; split("80 160 240", Ns, " "); split("1000 4000 16000 40000", ks, " ")
     f = 2 * Nm * d * km + Nm^2 * km + 2 * d * km
@@ -92,11 +96,13 @@ refs() {
     else awk -v h="$2" 'index($0, h) == 1 { on = 1; print; next } /^### / { on = 0 } on' bench/RESULTS.md; fi |
     awk -F'|' '
         NR == 1 { if (match($0, /\(20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]/)) day = substr($0, RSTART + 1, 10) }
-        /^\| program/ { cpu = $3 ~ /CPU/ }
-        /^\| sltsim/ && cpu && s == "" { s = $3 + 0 }
+        /^\| program/ { cc = sc = 0; for (i = 3; i < NF; i++) { if ($i ~ /CPU/ && !cc) cc = i; if ($i ~ /speed-up/) sc = i }
+            w = $sc ~ /wall \/ CPU/ ? " wall / CPU" : " wall" }
+        /^\| sltsim/ && cc && s == "" { s = $cc + 0 }
         /^\| (numpy|PyTorch)/ { n = $2; sub(/ *\(.*/, "", n); gsub(/`/, "", n); sub(/^ +/, "", n)
-            if (cpu && $3 + 0 > 0 && s > 0) x = sprintf("%.1fx CPU", ($3 + 0) / s)
-            else if ($4 ~ /x *$/) { x = $4; gsub(/ /, "", x); x = x " wall" } else next
+            if (sc && $sc ~ /x *$/) { x = $sc; gsub(/^ +| +$/, "", x); x = x w }
+            else if (cc && $cc + 0 > 0 && s > 0) x = sprintf("%.1fx CPU", ($cc + 0) / s)
+            else next
             r = r (r == "" ? "" : "; ") n " " x }
         /sltsim \/ numpy CPU per trial/ { x = $0; sub(/.*: /, "", x); sub(/ faster.*/, "", x); r = "numpy " x " CPU per trial" }
         /^CPU time \(user \+ system/ { n = split($0, e, "; "); for (i = 2; i <= n; i++) if (e[i] !~ /^sltsim/) {

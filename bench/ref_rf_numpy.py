@@ -1,11 +1,14 @@
 """numpy reference for bench/rf.sh: the Monte Carlo of random-features ridge regression that
 `sltsim run rf psi1=0.1:10:20:log psi2=3 d=200 --trials 20` does (random_features.md 2), in float64.
 
-Usage: ref_rf_numpy.py [same|typical] [d] [trials] [npsi]
-  same     the work sltsim does: per trial one weight matrix with the largest N (a point uses its
-           first N rows), one data draw and one 4000-point test set for the whole sweep, the Gram
+Usage: ref_rf_numpy.py [same|sampled|typical] [d] [trials] [npsi]
+  same     the work sltsim does (testerr=exact, its default): per trial one weight matrix with the
+           largest N (a point uses its first N rows), one data draw for the whole sweep, the Gram
            of the smaller side (a block of one product for N <= n, rank updates for N > n),
-           Cholesky solves (scipy.linalg.cho_factor / cho_solve);
+           Cholesky solves (scipy.linalg.cho_factor / cho_solve), and the exact test error over the
+           sphere, 1 - 2 a'b + a'K a with the ReLU arc-cosine kernel K of Theta Theta'/d (exact at
+           every d for ReLU) and b = Theta beta1/(2 sqrt d), K formed once for the largest N;
+  sampled  the same, but the test error on one 4000-point test set per trial (sltsim testerr=sample);
   typical  the straightforward script: fresh weights, data and test set for every point and
            trial, Gram formed anew, numpy.linalg.solve.
 Model: x, theta uniform on the sphere of radius sqrt(d), ReLU features sigma(<theta, x>/sqrt d),
@@ -40,7 +43,7 @@ def relu(t):
 
 t0 = time.time()
 res = np.empty((npsi, trials))
-if mode == "same":
+if mode in ("same", "sampled"):
     Nmax = max(Ns)
     m0 = max([N for N in Ns if N <= n], default=0)
     for t in range(trials):
@@ -63,6 +66,15 @@ if mode == "same":
                 done = N
                 a = Z[:, :N].T @ cho_solve(cho_factor(G + c * np.eye(n)), y)
             coefs.append(a)
+        if mode == "same":
+            R = np.clip(Theta @ Theta.T / d, -1.0, 1.0)
+            K = (np.sqrt(1 - R * R) + (np.pi - np.arccos(R)) * R) / (2 * np.pi)
+            np.fill_diagonal(K, 0.5)
+            bv = 0.5 * (Theta @ b) / np.sqrt(d)
+            for k, N in enumerate(Ns):
+                a = coefs[k]
+                res[k, t] = 1 - 2 * a @ bv[:N] + a @ (K[:N, :N] @ a)
+            continue
         Xt = sphere(ntest, np.sqrt(d))
         ft = Xt @ b
         Zt = relu(Xt @ Theta.T / np.sqrt(d))

@@ -1,12 +1,12 @@
 #!/bin/sh
-# Runs every benchmark (bench/ridgeless.sh, bench/gd_dynamics.sh, bench/rf.sh, bench/floors.sh; rf with the
-# feature-map throughput of bench/rf_throughput; minutes in all) and writes bench/RESULTS.md from
-# the sections they leave in bench/out/*.md.
+# Runs every benchmark (bench/ridgeless.sh, bench/gd_dynamics.sh, bench/rf.sh, bench/floors.sh,
+# bench/normals.sh; rf with the feature-map throughput of bench/rf_throughput; minutes in all) and
+# writes bench/RESULTS.md from the sections they leave in bench/out/*.md.
 # Usage: bench/run_all.sh [REPEATS]   (after building; REPEATS as in each script, default 3)
 #        bench/run_all.sh --assemble  (only write bench/RESULTS.md from bench/out/*.md)
 set -e
 cd "$(dirname "$0")/.."
-order="ridgeless gd_dynamics rf sensitivity moons floors"
+order="ridgeless gd_dynamics rf sensitivity moons floors normals"
 mkdir -p bench/out
 if [ "$1" != --assemble ]; then
     for b in $order; do sh "bench/$b.sh" "$@"; done

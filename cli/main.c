@@ -19,6 +19,7 @@
 #include "config.h"
 #include "engine/engine.h"
 #include "engine/preset.h"
+#include "engine/rng.h"
 #include "plots/live.h"
 #include "engine/sltmpi.h"
 #include "plots/plot.h"
@@ -96,11 +97,15 @@ static char sig_scratch[4096];
 
 static void on_signal(int sig)
 {
-    (void)sig;
     if (!interrupted) {
         interrupted = 1;
         return;
     }
+    /* Only a second Ctrl-C insists. A second SIGTERM is the same request again: inside a Slurm
+     * job under mpirun each rank gets one from Slurm and one from mpirun a second later, and
+     * the trials in flight must still finish (a scheduler that insists sends SIGKILL). */
+    if (sig != SIGINT)
+        return;
     if (sig_armed && sig_scratch[0])
         unlink(sig_scratch);
     static const char msg[] = "sltsim: interrupted twice; stopped at once (finished rows, if any, in FILE.partial)\n";
@@ -132,8 +137,9 @@ static void usage(FILE *f)
             "VALUE: a number (0.5, 1e-3), a list a,b,c, a grid start:stop:count, a log grid\n"
             "       start:stop:count:log, or a word (act=relu). Several swept parameters form their\n"
             "       Cartesian product, the first given varying slowest.\n"
-            "run options: --trials N (0 = theory only; default %d)  --seed S (default 1)\n"
-            "       --threads K (default: all cores)  -o/--out FILE (default standard output)\n"
+            "run options: --trials N (0 = theory only; default %d unless `describe` says otherwise)\n"
+            "       --seed S (default 1)  --threads K (default: all cores)\n"
+            "       -o/--out FILE (default standard output)\n"
             "       --plot FILE.png|.svg|.pdf|dumb|live (live: redrawn as rows arrive)  --live  --quiet\n"
             "       --resume (with -o FILE: finish the run that left FILE.partial, same arguments)\n"
             "plot options: --x NAME (a parameter, or any column: a trajectory)  --y Q1,Q2  --yrange LO:HI\n"
@@ -166,6 +172,21 @@ static void print_wrapped(const char *indent, const char *text)
         if (*s)
             s++;
     }
+}
+
+/* The experiment's derived values at its default point, if it derives any. */
+static void describe_derived(const slt_experiment *e)
+{
+    slt_grid g;
+    char err[SLT_ERRLEN], text[SLT_ERRLEN] = "";
+    double par[SLT_MAX_PARAMS];
+    if (!e->derived || slt_grid_build(e, 0, NULL, &g, err) != SLT_OK)
+        return;
+    slt_grid_point(&g, 0, par);
+    e->derived(par, text, sizeof text);
+    slt_grid_free(&g);
+    if (text[0])
+        printf("\nderived at the defaults (the CSV provenance has a '# derived:' line per value): %s\n", text);
 }
 
 static int cmd_describe(int argc, char **argv)
@@ -217,6 +238,9 @@ static int cmd_describe(int argc, char **argv)
             printf(" %s", *c);
         printf(" (shared random draws: points along these axes are correlated, each is unbiased)\n");
     }
+    if (e->simulate)
+        printf("\ntrials: %ld per point unless --trials N says otherwise\n", slt_default_trials(e));
+    describe_derived(e);
     printf("\nreferences:\n");
     print_wrapped("  ", e->references);
     return 0;
@@ -308,7 +332,7 @@ typedef struct {
 static void run_req_init(run_req *r)
 {
     memset(r, 0, sizeof *r);
-    r->trials = SLT_DEFAULT_TRIALS;
+    r->trials = -1; /* not given: the experiment's default, set once the experiment is known */
     r->seed = 1;
     r->threads = sysconf(_SC_NPROCESSORS_ONLN);
     if (r->threads < 1 || r->threads > 1024)
@@ -365,11 +389,29 @@ static char *recorded_command(int argc, char *const *argv, const char *skip)
 }
 
 /* The options of `run` (argv from the experiment name); skip[i] marks what provenance leaves out. */
+/* An option given twice is refused: which one was meant is not for sltsim to guess. `seen` holds
+ * the groups met so far ("-o" and "--out" are one option; so are "--plot" and "--live"). */
+static int once(const char *a, unsigned *seen)
+{
+    static const char *const groups[][2] = {{"--trials", NULL}, {"--seed", NULL}, {"--threads", NULL},
+                                            {"-o", "--out"},    {"--plot", "--live"}, {"--resume", NULL}};
+    for (unsigned g = 0; g < sizeof groups / sizeof groups[0]; g++)
+        if (!strcmp(a, groups[g][0]) || (groups[g][1] && !strcmp(a, groups[g][1]))) {
+            if (*seen & (1u << g))
+                return die(2, "%s: given twice; give it once", a);
+            *seen |= 1u << g;
+        }
+    return 0;
+}
+
 static int parse_run_args(int argc, char **argv, run_req *r, char *skip)
 {
+    unsigned seen = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
         int rc;
+        if (once(a, &seen))
+            return 2;
         if (!strcmp(a, "--trials")) {
             if (int_option("--trials", next, 0, SLT_MAX_TRIALS, &r->trials))
                 return 2;
@@ -421,6 +463,8 @@ static int parse_run(int argc, char **argv, run_req *r, char **cmdline)
         return die(1, "out of memory");
     }
     int rc = parse_run_args(argc, argv, r, skip);
+    if (r->trials < 0)
+        r->trials = slt_default_trials(r->e);
     if (rc == 0 && !(*cmdline = recorded_command(argc, argv, skip)))
         rc = die(1, "out of memory");
     free(skip);
@@ -1029,7 +1073,7 @@ static int run_preset(const slt_preset *p, const figure_opts *f)
         return rc;
     r.assign = (char **)p->args;
     r.nassign = p->nargs;
-    r.trials = f->trials_given ? f->trials : p->trials;
+    r.trials = f->trials_given ? f->trials : p->trials_line ? p->trials : slt_default_trials(r.e);
     r.seed = f->seed_given ? f->seed : 1;
     r.threads = f->threads_given ? f->threads : r.threads;
     r.quiet = f->quiet;
@@ -1119,6 +1163,20 @@ static int close_stdout(void)
     return fclose(stdout) != 0 ? -1 : 0;
 }
 
+/* SLTSIM_SIMD forces one path of the normal generator (all give the same tables; the tests use it):
+ * refused, before any work, if it names none or one this processor lacks */
+static int check_simd(void)
+{
+    const char *v = getenv("SLTSIM_SIMD");
+    int p = slt_rng_path_parse(v);
+    if (p == -3)
+        return die(2, "SLTSIM_SIMD=%.32s: expected auto, scalar, avx2 or avx512", v);
+    if (p == -2)
+        return die(2, "SLTSIM_SIMD=%.32s: this processor lacks it (auto chooses %s here)", v,
+                   slt_rng_path_name(slt_rng_path()));
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     choose_blas_kernels(argv);
@@ -1128,7 +1186,9 @@ int main(int argc, char **argv)
         slt_mpi_finalize();
         return die(1, "%s", err);
     }
-    int rc = dispatch(argc, argv);
+    int rc = check_simd();
+    if (rc == 0)
+        rc = dispatch(argc, argv);
     if (close_stdout() != 0 && rc == 0)
         rc = die(1, "error writing standard output: %s", strerror(errno));
     slt_mpi_finalize();

@@ -75,6 +75,39 @@ static void put_escaped(FILE *f, const char *s)
             putc(*c, f);
 }
 
+/* "# derived: ..." lines: the distinct texts of the experiment's derived() over the grid, in grid
+ * order, at most SLT_DERIVED_LINES of them and then a count of the rest. */
+#define SLT_DERIVED_LINES 8
+static void write_derived(FILE *f, const slt_grid *g)
+{
+    const slt_experiment *e = g->e;
+    if (!e->derived)
+        return;
+    char seen[SLT_DERIVED_LINES][SLT_ERRLEN], text[SLT_ERRLEN];
+    double par[SLT_MAX_PARAMS];
+    size_t nseen = 0, more = 0;
+    for (size_t k = 0; k < g->npoints; k++) {
+        slt_grid_point(g, k, par);
+        text[0] = 0;
+        e->derived(par, text, sizeof text);
+        size_t i = 0;
+        while (i < nseen && strcmp(seen[i], text) != 0)
+            i++;
+        if (i < nseen || !text[0])
+            continue;
+        if (nseen == SLT_DERIVED_LINES) {
+            more++; /* counts texts after the first 8 distinct ones (repeats among them included) */
+            continue;
+        }
+        memcpy(seen[nseen++], text, sizeof text);
+        fprintf(f, "# derived: ");
+        put_escaped(f, text);
+        putc('\n', f);
+    }
+    if (more)
+        fprintf(f, "# derived: (%zu more points with other values)\n", more);
+}
+
 int slt_write_header(FILE *f, const slt_grid *g, const slt_run_opts *o)
 {
     const slt_experiment *e = g->e;
@@ -94,6 +127,7 @@ int slt_write_header(FILE *f, const slt_grid *g, const slt_run_opts *o)
         }
     }
     fprintf(f, "%s\n", any ? "" : " (defaults)");
+    write_derived(f, g);
     for (size_t i = 0; i < e->nparams; i++)
         fprintf(f, "%s%s", i ? "," : "", e->params[i].name);
     for (const char *const *c = e->theory_cols; c && *c; c++)

@@ -5,27 +5,10 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    uint64_t s[4];
-} xoshiro_state;
-
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static inline uint64_t xoshiro_next(xoshiro_state *st)
-{
-    uint64_t *s = st->s;
-    uint64_t result = rotl(s[0] + s[3], 23) + s[0];
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
+#include "rng_simd.h"
 
 static uint64_t splitmix64(uint64_t *x)
 {
@@ -86,35 +69,55 @@ static void zig_init(void)
         zig_ratio[i] = zig_x[i + 1] / zig_x[i];
 }
 
-static inline double u01(xoshiro_state *st) { return (xoshiro_next(st) >> 11) * 0x1.0p-53; }
+static inline double u01(word_src *w) { return (next_word(w) >> 11) * 0x1.0p-53; }
 
-static double zig_tail(xoshiro_state *st, int negative)
+static double zig_tail(word_src *w, int negative)
 {
     double x, y;
     do {
-        x = log(1.0 - u01(st)) / ZIG_R;
-        y = log(1.0 - u01(st));
+        x = log(1.0 - u01(w)) / ZIG_R;
+        y = log(1.0 - u01(w));
     } while (-2 * y < x * x);
     return negative ? x - ZIG_R : ZIG_R - x;
 }
 
-static inline double zig_normal(xoshiro_state *st)
+/* The ziggurat from its first word `bits`, drawing any further words from w. Every path runs this
+ * one copy (built for any x86-64) for the words its fast path does not accept. */
+double slt_zig_finish(word_src *w, uint64_t bits)
 {
-    for (;;) {
-        uint64_t bits = xoshiro_next(st);
+    for (;; bits = next_word(w)) {
         /* top 53 bits give u in [-1, 1); the low 7 bits, unused by u, pick the layer */
         double u = (double)(bits >> 11) * 0x1.0p-52 - 1.0;
         int i = (int)(bits & 0x7F);
         if (fabs(u) < zig_ratio[i])
             return u * zig_x[i];
         if (i == 0)
-            return zig_tail(st, u < 0);
+            return zig_tail(w, u < 0);
         double x = u * zig_x[i];
-        double f0 = exp(-0.5 * (zig_x[i] * zig_x[i] - x * x));
-        double f1 = exp(-0.5 * (zig_x[i + 1] * zig_x[i + 1] - x * x));
-        if (f1 + u01(st) * (f0 - f1) < 1.0)
+        if (slt_zig_wedge(bits, next_word(w)))
             return x;
     }
+}
+
+int slt_zig_wedge(uint64_t bits, uint64_t next)
+{
+    double u = (double)(bits >> 11) * 0x1.0p-52 - 1.0;
+    int i = (int)(bits & 0x7F);
+    double x = u * zig_x[i];
+    double f0 = exp(-0.5 * (zig_x[i] * zig_x[i] - x * x));
+    double f1 = exp(-0.5 * (zig_x[i + 1] * zig_x[i + 1] - x * x));
+    return f1 + (double)(next >> 11) * 0x1.0p-53 * (f0 - f1) < 1.0;
+}
+
+static inline double zig_normal(xoshiro_state *st)
+{
+    uint64_t bits = xoshiro_next(st);
+    double u = (double)(bits >> 11) * 0x1.0p-52 - 1.0; /* the fast path of slt_zig_finish, inline */
+    int i = (int)(bits & 0x7F);
+    if (fabs(u) < zig_ratio[i])
+        return u * zig_x[i];
+    word_src w = {NULL, NULL, st};
+    return slt_zig_finish(&w, bits);
 }
 
 double slt_rng_normal(gsl_rng *r)
@@ -123,13 +126,76 @@ double slt_rng_normal(gsl_rng *r)
     return zig_normal(r->state);
 }
 
-void slt_rng_normals(gsl_rng *r, double *x, size_t n, double scale)
+static void normals_scalar(xoshiro_state *st, double *x, size_t n, double scale)
 {
-    pthread_once(&zig_once, zig_init);
-    xoshiro_state *st = r->state;
     for (size_t i = 0; i < n; i++)
         x[i] = scale * zig_normal(st);
 }
+
+static int path_ok(int path)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    int fma = __builtin_cpu_supports("fma");
+    return path == SLT_ZIG_SCALAR || (path == SLT_ZIG_AVX2 && fma && __builtin_cpu_supports("avx2")) ||
+           (path == SLT_ZIG_AVX512 && fma && __builtin_cpu_supports("avx512f"));
+#else
+    return path == SLT_ZIG_SCALAR;
+#endif
+}
+
+static const char *const path_names[SLT_ZIG_PATHS] = {"scalar", "avx2", "avx512"};
+
+const char *slt_rng_path_name(int path) { return path >= 0 && path < SLT_ZIG_PATHS ? path_names[path] : "?"; }
+
+int slt_rng_path_supported(int path) { return path >= 0 && path < SLT_ZIG_PATHS && path_ok(path); }
+
+int slt_rng_path_parse(const char *name)
+{
+    if (!name || !*name || !strcmp(name, "auto"))
+        return SLT_ZIG_AUTO;
+    for (int p = 0; p < SLT_ZIG_PATHS; p++)
+        if (!strcmp(name, path_names[p]))
+            return path_ok(p) ? p : -2;
+    return -3;
+}
+
+static int zig_path;
+static pthread_once_t path_once = PTHREAD_ONCE_INIT;
+
+static void path_init(void)
+{
+    int p = slt_rng_path_parse(getenv("SLTSIM_SIMD"));
+    if (p < 0) /* auto, or a value the command line refuses */
+        for (p = SLT_ZIG_PATHS - 1; !path_ok(p); p--)
+            ;
+    zig_path = p;
+}
+
+int slt_rng_path(void)
+{
+    pthread_once(&path_once, path_init);
+    return zig_path;
+}
+
+static void normals_path(gsl_rng *r, double *x, size_t n, double scale, int path)
+{
+    pthread_once(&zig_once, zig_init);
+    if (path == SLT_ZIG_SCALAR || n < 64) /* too few to gain from vectors (measured) */
+        normals_scalar(r->state, x, n, scale);
+    else
+        (path == SLT_ZIG_AVX2 ? slt_zig_avx2 : slt_zig_avx512)(r->state, x, n, scale, zig_ratio, zig_x);
+}
+
+int slt_rng_normals_by(gsl_rng *r, double *x, size_t n, double scale, int path)
+{
+    if (!slt_rng_path_supported(path))
+        return -1;
+    normals_path(r, x, n, scale, path);
+    return 0;
+}
+
+void slt_rng_normals(gsl_rng *r, double *x, size_t n, double scale) { normals_path(r, x, n, scale, slt_rng_path()); }
 
 void slt_rng_sphere(gsl_rng *r, double *x, size_t d, double radius)
 {

@@ -105,7 +105,18 @@ typedef struct slt_experiment {
      * (iterations to a tolerance). Their CSV columns are NAME_med, NAME_q1, NAME_q3 (type-7
      * quantiles of the trials that produced a value; +inf sorts last). See engine/quantile.c. */
     const char *const *quantile_cols;
+    /* Optional: Monte Carlo repetitions per point when neither --trials nor a preset's trials is
+     * given; 0 means SLT_DEFAULT_TRIALS. Use slt_default_trials(e). */
+    long default_trials;
+    /* Optional: values the experiment derives from a point's parameters (a step size from mu, a
+     * size from a scaling rule), as one line "NAME=VALUE, ..." into text[len]. Written to the CSV
+     * provenance as "# derived: ..." lines (one per distinct text) and shown by `describe` at the
+     * defaults. May be NULL. */
+    void (*derived)(const double *par, char *text, size_t len);
 } slt_experiment;
+
+/* The experiment's default number of trials (its own, or SLT_DEFAULT_TRIALS). */
+long slt_default_trials(const slt_experiment *e);
 
 /* Whether simulated quantity j of e (index into sim_cols) is aggregated by quantiles. */
 int slt_is_quantile_col(const slt_experiment *e, size_t j);

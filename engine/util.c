@@ -39,6 +39,11 @@ size_t slt_count(const char *const *list)
     return n;
 }
 
+long slt_default_trials(const slt_experiment *e)
+{
+    return e->default_trials > 0 ? e->default_trials : SLT_DEFAULT_TRIALS;
+}
+
 int slt_param_index(const slt_experiment *e, const char *name)
 {
     for (size_t i = 0; i < e->nparams; i++)

@@ -116,8 +116,19 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
     return SLT_OK;
 }
 
+/* With scaling=d the sizes come from d: the provenance says which were used (the p, p_learn and k
+ * columns keep the values given). */
+static void derived(const double *par, char *text, size_t len)
+{
+    slt_sc_config c = config(par);
+    if ((int)par[P_SCALING] == 1)
+        snprintf(text, len, "at d=%ld (scaling=d): p=%ld p_learn=%ld k=%ld", c.d, c.p, c.p_learn, c.k);
+}
+
 const slt_experiment slt_exp_masked_sc = {
     .name = "masked-sc",
+    .derived = derived,
+    .default_trials = 5, /* sparse_coding.md 8: the paper reports 5 runs per point */
     .summary = "masked sparse coding: standard vs masking objective, paired (Chidambaram et al. 2023)",
     .description =
         "Dictionary learning (sparse_coding.md 2-7). Truth A: p unit rows in R^d (iid N(0,1), normalised, new each\n"

@@ -11,8 +11,12 @@
 #include "sims/structured.h"
 #include "theory/activation.h"
 #include "theory/mei_montanari.h"
+#include "theory/rf_kernel.h"
 
-enum { P_PSI1, P_PSI2, P_LAMBDA, P_ACT, P_F1, P_FSTAR, P_TAU2, P_D, P_FEATURES, P_NTEST, NPARAMS };
+enum { P_PSI1, P_PSI2, P_LAMBDA, P_ACT, P_F1, P_FSTAR, P_TAU2, P_D, P_FEATURES, P_NTEST, P_TESTERR, NPARAMS };
+
+enum { TEST_EXACT = 0, TEST_SAMPLE };
+static const char *const testerr_names[] = {"exact", "sample", NULL};
 
 static const slt_param params[NPARAMS] = {
     {"psi1", SLT_REAL, "0.1:10:40:log", 0, 1e4, 1, 0, NULL,
@@ -34,7 +38,10 @@ static const slt_param params[NPARAMS] = {
     {"features", SLT_WORD, "iid", 0, 0, 0, 0, slt_sf_names,
      "weight matrix; iid rows on the sphere (the theory's), orthogonal (ORF), sorf (H D1 H D2 H D3), circulant "
      "(C(g) D), fastfood (H G Pi H B); structured kinds by FFTW, blocks of d rows"},
-    {"ntest", SLT_INT, "4000", 100, 1e7, 0, 0, NULL, "fresh test inputs per trial"},
+    {"ntest", SLT_INT, "4000", 100, 1e7, 0, 0, NULL, "fresh test inputs per trial (testerr=sample only)"},
+    {"testerr", SLT_WORD, "exact", 0, 0, 0, 0, testerr_names,
+     "how test_sim is computed; exact = E_x over the sphere, a quadratic form in the fitted coefficients with the "
+     "finite-d kernel by quadrature (no test inputs); sample = the mean over ntest fresh inputs"},
 };
 
 static const char *const theory_cols[] = {"test", "bias", "variance", NULL};
@@ -44,9 +51,10 @@ static const char *const batch_params[] = {"psi1", "lambda", "F1", "Fstar", "tau
 static long n_of(const double *par) { return lround(par[P_PSI2] * par[P_D]); }
 static long N_of(const double *par) { return lround(par[P_PSI1] * par[P_D]); }
 
+/* the design of a point; its kernel (testerr=exact) is set from the prepared context */
 static slt_rf_design design(const double *par)
 {
-    slt_rf_design dz = {(long)par[P_D], n_of(par), (int)par[P_ACT], (int)par[P_FEATURES], (long)par[P_NTEST]};
+    slt_rf_design dz = {(long)par[P_D], n_of(par), (int)par[P_ACT], (int)par[P_FEATURES], (long)par[P_NTEST], NULL};
     return dz;
 }
 
@@ -115,11 +123,14 @@ static int check(const double *par, int simulate, int threads, char *err)
 }
 
 /* One FFTW plan per input dimension, made before the threads start (planning is not
- * thread-safe) and shared read-only by every trial. */
+ * thread-safe), and one kernel per (d, act) simulated with testerr=exact (a few ms each), shared
+ * read-only by every trial. */
 typedef struct {
-    size_t nplans;
-    long *d;
+    size_t nplans, nkern;
+    long *d, *kd;
+    int *kact;
     slt_sf_plan **plan;
+    slt_rf_kernel **kern;
 } ctx_t;
 
 static void release(void *p)
@@ -129,8 +140,13 @@ static void release(void *p)
         return;
     for (size_t i = 0; i < c->nplans; i++)
         slt_sf_plan_free(c->plan[i]);
+    for (size_t i = 0; i < c->nkern; i++)
+        slt_rfk_free(c->kern[i]);
     free(c->d);
     free(c->plan);
+    free(c->kd);
+    free(c->kact);
+    free(c->kern);
     free(c);
 }
 
@@ -141,14 +157,32 @@ static int prepare(const slt_batch *all, void **ctx, char *err)
     if (c) {
         c->d = malloc((all->npoints + 1) * sizeof(long));
         c->plan = calloc(all->npoints + 1, sizeof(slt_sf_plan *));
+        c->kd = malloc((all->npoints + 1) * sizeof(long));
+        c->kact = malloc((all->npoints + 1) * sizeof(int));
+        c->kern = calloc(all->npoints + 1, sizeof(slt_rf_kernel *));
     }
-    if (!c || !c->d || !c->plan) {
+    if (!c || !c->d || !c->plan || !c->kd || !c->kact || !c->kern) {
         release(c);
         snprintf(err, SLT_ERRLEN, "out of memory");
         return SLT_EFAIL;
     }
     for (size_t k = 0; k < all->npoints; k++) {
         long d = (long)all->par[k][P_D];
+        int act = (int)all->par[k][P_ACT];
+        size_t j = 0;
+        while (j < c->nkern && !(c->kd[j] == d && c->kact[j] == act))
+            j++;
+        if ((int)all->par[k][P_TESTERR] == TEST_EXACT && j == c->nkern) {
+            if (!(c->kern[j] = slt_rfk_alloc(act, d))) {
+                release(c);
+                snprintf(err, SLT_ERRLEN, "the %s kernel at d = %ld: out of memory or quadrature failure",
+                         slt_act_names[act], d);
+                return SLT_EFAIL;
+            }
+            c->kd[j] = d;
+            c->kact[j] = act;
+            c->nkern++;
+        }
         size_t i = 0;
         while (i < c->nplans && c->d[i] != d)
             i++;
@@ -174,8 +208,11 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
     for (size_t i = 0; c && i < c->nplans; i++)
         if (c->d[i] == dz.d)
             plan = c->plan[i];
-    if (!plan) {
-        snprintf(err, SLT_ERRLEN, "no FFTW plan prepared for d = %ld", dz.d);
+    for (size_t i = 0; c && i < c->nkern && (int)b->par[0][P_TESTERR] == TEST_EXACT; i++)
+        if (c->kd[i] == dz.d && c->kact[i] == dz.act)
+            dz.kern = c->kern[i];
+    if (!plan || ((int)b->par[0][P_TESTERR] == TEST_EXACT && !dz.kern)) {
+        snprintf(err, SLT_ERRLEN, "no FFTW plan or kernel prepared for d = %ld", dz.d);
         return SLT_EFAIL;
     }
     slt_rf_point *pts = malloc(b->npoints * sizeof *pts);
@@ -210,15 +247,24 @@ const slt_experiment slt_exp_rf = {
         "(orthogonal, sorf, circulant, fastfood) change the spectrum of Theta Theta'/d and their error departs from\n"
         "the i.i.d. formula (lower for orthogonal and sorf near psi1 = 1, higher for fastfood; notes 3.3), so for\n"
         "them the table has simulation only, to be compared with the iid curve.\n"
-        "Simulation: test_sim on ntest fresh inputs with noise-free targets; train_sim = the training mean squared\n"
-        "error against the noisy labels; bias_sim = the test error of the fit to y = <beta1/F1, x> alone;\n"
-        "variance_sim = the test error of the fit to pure N(0, 1) labels. The test set's own noise is about a\n"
-        "quarter of the trial-to-trial spread at d = 200, ntest = 4000 (it is part of the SE). The theory is\n"
+        "Simulation: test_sim = E_x (f(x) - f_hat(x))^2 for the fitted model of each trial, noise-free targets;\n"
+        "train_sim = the training mean squared error against the noisy labels; bias_sim = the test error of the\n"
+        "fit to y = <beta1/F1, x> alone; variance_sim = the test error of the fit to pure N(0, 1) labels.\n"
+        "testerr=exact (default): the expectation over x uniform on the sphere, exactly: a quadratic form in\n"
+        "the coefficients a, E f^2 - 2 sum_j a_j E f(x) sigma_j(x) + a'Ka, K_ij = kappa(<theta_i, theta_j>/d),\n"
+        "kappa(rho) = E sigma(s1) sigma(s2) over the exact finite-d law of the two projections (notes 2 item 6,\n"
+        "theory/rf_kernel.c: the projection of the sphere on a plane is rotation invariant, |y|^2/d ~\n"
+        "Beta(1, (d-2)/2); relu gives the arc-cosine kernel at every d; other activations by an angular FFT\n"
+        "times a radial Gauss rule, tabulated to ~1e-13); E <beta1, x> sigma and E f_NL sigma by moments of one\n"
+        "projection. K is formed in blocks of rows for the largest N, leading blocks serving smaller N (cost\n"
+        "N^2 d instead of ntest N d). No test-set noise: the SE is the trial-to-trial spread alone.\n"
+        "testerr=sample: the mean over ntest fresh test inputs per trial (what one would code by hand); its noise\n"
+        "is about a quarter of the trial-to-trial spread at d = 200, ntest = 4000 (part of the SE). The theory is\n"
         "evaluated at the given psi1, psi2; the simulation at N/d, n/d after rounding. Structured weights by\n"
         "FFTW transforms (plans made once per d, FFTW_ESTIMATE: the same bits on every run), never as a dense\n"
         "d x d product.\n"
         "Shared work (common random numbers): one trial draws one weight matrix with the largest N of the sweep\n"
-        "and a point with N features uses its first N rows; one draw of data and one test set per trial serve\n"
+        "and a point with N features uses its first N rows; one draw of data (and one test set) per trial serve\n"
         "every psi1, lambda, F1, Fstar and tau2 (the labels are linear in F1, Fstar, tau: one solve per N and\n"
         "lambda; a Cholesky factorisation per lambda, one eigendecomposition per N from 16 lambdas on). Each\n"
         "point's mean and standard error are those of independent trials; neighbouring points are correlated,\n"

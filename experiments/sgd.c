@@ -255,8 +255,14 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
     return rc ? SLT_EFAIL : SLT_OK;
 }
 
+static void derived(const double *par, char *text, size_t len)
+{
+    sgd_derived_text(par, P_STEPS, par[P_D], par[P_DECAY], par[P_LOGDECAY], text, len);
+}
+
 const slt_experiment slt_exp_sgd = {
     .name = "sgd",
+    .derived = derived,
     .summary = "one-pass SGD vs accelerated SGD on linear regression: exact expected risk vs N (Li et al. 2024)",
     .description =
         "Linear regression with Gaussian data x ~ N(0, H), H = diag(lambda_i), lambda_i = i^-decay log(i+1)^-logdecay,\n"

@@ -5,6 +5,7 @@
 #define SLT_SGD_COMMON_H
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "engine/slt.h"
@@ -51,6 +52,22 @@ static inline double *sgd_spectrum(double d, double a, double b)
     if (l)
         slt_sgd_spectrum((size_t)d, a, b, l);
     return l;
+}
+
+/* The steps used at a point, as the CSV provenance's "# derived:" line: the parameters given as 0
+ * show the family's values (sgd.md 2), with R^2 and the spectrum they come from. */
+static inline void sgd_derived_text(const double *par, int first, double d, double a, double b, char *text,
+                                    size_t len)
+{
+    double *lambda = sgd_spectrum(d, a, b);
+    if (!lambda)
+        return;
+    slt_sgd_steps s = sgd_steps(par, first, 1, lambda, (size_t)d);
+    snprintf(text, len,
+             "at d=%.10g decay=%.10g logdecay=%.10g mu=%.10g kappa_tilde=%.10g: R^2=%.10g delta=%.10g gamma=%.10g "
+             "alpha=%.10g beta=%.10g",
+             d, a, b, par[first + 4], par[first + 5], slt_sgd_r2(lambda, (size_t)d), s.delta, s.gamma, s.alpha, s.beta);
+    free(lambda);
 }
 
 #endif

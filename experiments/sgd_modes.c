@@ -46,8 +46,14 @@ static int theory(const double *par, double *out, char *err)
     return SLT_OK;
 }
 
+static void derived(const double *par, char *text, size_t len)
+{
+    sgd_derived_text(par, P_STEPS, par[P_D], par[P_DECAY], par[P_LOGDECAY], text, len);
+}
+
 const slt_experiment slt_exp_sgd_modes = {
     .name = "sgd-modes",
+    .derived = derived,
     .summary = "per-eigenmode rates of SGD and accelerated SGD: -log rho vs lambda, crossover, delta_eff (sgd.md 6)",
     .description =
         "The mean error of one coordinate of H's eigenbasis evolves linearly, E(w - w*, v - w*)_t = M(lambda) E(...)_{t-1}\n"

@@ -23,12 +23,52 @@ static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"
                                       "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"};
 static const int ptypes[] = {7, 5, 9, 11, 13, 15};
 
+/* The x11 terminal draws with the X server's core fonts, which are Latin-1 (a UTF-8 "±" showed
+ * as "Â±"): its scripts say so and their text is written in Latin-1, set per script. */
+static int latin1_text;
+
+/* The UTF-8 sequence at s as one Latin-1 byte ('?' beyond U+00FF or when malformed); *len its length. */
+static unsigned char to_latin1(const unsigned char *s, size_t *len)
+{
+    size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 1;
+    *len = 1;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return '?';
+    *len = n;
+    return n == 2 && s[0] <= 0xc3 ? (unsigned char)(((s[0] & 0x03) << 6) | (s[1] & 0x3f)) : '?';
+}
+
+/* Common symbols beyond Latin-1, spelled out for the x11 terminal. */
+static const char *const spelled[][2] = {
+    {"α", "alpha"}, {"β", "beta"}, {"γ", "gamma"}, {"δ", "delta"}, {"ε", "epsilon"}, {"η", "eta"},
+    {"θ", "theta"}, {"κ", "kappa"}, {"λ", "lambda"}, {"μ", "mu"},  {"ν", "nu"},       {"π", "pi"},
+    {"ρ", "rho"},   {"σ", "sigma"}, {"τ", "tau"},   {"φ", "phi"},   {"χ", "chi"},     {"ψ", "psi"},
+    {"ω", "omega"}, {"Δ", "Delta"}, {"Σ", "Sigma"}, {"≥", ">="},    {"≤", "<="},      {"−", "-"},
+    {"→", "->"},    {"…", "..."},   {"≈", "~"}};
+
+/* Writes the non-ASCII character at s for the x11 terminal; returns its length in bytes. */
+static size_t put_latin1(FILE *gp, const char *s)
+{
+    for (size_t i = 0; i < sizeof spelled / sizeof spelled[0]; i++)
+        if (!strncmp(s, spelled[i][0], strlen(spelled[i][0]))) {
+            fputs(spelled[i][1], gp);
+            return strlen(spelled[i][0]);
+        }
+    size_t len;
+    unsigned char l = to_latin1((const unsigned char *)s, &len);
+    fputc(l >= 0xa0 ? l : '?', gp);
+    return len;
+}
+
 void slt_gnuplot_quote(FILE *gp, const char *s)
 {
     fputc('\'', gp);
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c == '\n')
+        if (c >= 0x80 && latin1_text)
+            s += put_latin1(gp, s) - 1;
+        else if (c == '\n')
             fputs("'.\"\\n\".'", gp);
         else if (c == '\'')
             fputs("''", gp);
@@ -287,8 +327,10 @@ static void terminal(FILE *gp, const slt_figure *f, const char *term)
 void slt_gnuplot_script(FILE *gp, const slt_figure *f, const char *term)
 {
     int dumb = !strcmp(term, "dumb");
+    latin1_text = !strcmp(term, "x11");
     terminal(gp, f, term);
-    fputs("set encoding utf8\nset border 3\nset tics nomirror\nset style data lines\n", gp);
+    fputs(latin1_text ? "set encoding iso_8859_1\n" : "set encoding utf8\n", gp);
+    fputs("set border 3\nset tics nomirror\nset style data lines\n", gp);
     fputs(dumb ? "unset grid\n" : "set grid lc rgb '#dddddd'\n", gp);
     for (size_t pi = 0; pi < f->npanels; pi++)
         for (size_t li = 0; li < f->panels[pi].nlayers; li++)

@@ -150,6 +150,10 @@ int slt_plot_set(slt_plot_opts *po, const char *name, const char *value, char *e
     }
     if (value && check_form(d, value, err) != SLT_OK)
         return SLT_EUSAGE;
+    if (d->form != OPT_FLAG && *(const char **)((char *)po + d->text_off)) {
+        snprintf(err, SLT_ERRLEN, "--%s: given twice; give it once", name);
+        return SLT_EUSAGE;
+    }
     if (d->form == OPT_FLAG)
         *(int *)((char *)po + d->text_off) = !value || !strcmp(value, "1");
     else

@@ -130,6 +130,8 @@ def _provenance(lines):
             parts = [p.strip() for p in l.split(";")]
             prov["seed"] = int(parts[0].split()[1])
             prov["libraries"] = "; ".join(parts[1:])
+        elif l.startswith("derived: "):  # one line per distinct set of derived values
+            prov.setdefault("derived", []).append(l[len("derived: "):])
         elif ": " in l:
             k, _, v = l.partition(": ")
             prov[k.strip()] = v

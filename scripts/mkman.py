@@ -239,6 +239,11 @@ def main():
     out += [".SH ENVIRONMENT", ".TP", "\\fBOPENBLAS_CORETYPE\\fR",
             "OpenBLAS kernel family; sltsim chooses it itself when OpenBLAS does not recognise the processor "
             "(\\fBsltsim \\-\\-version\\fR shows the one in use).",
+            ".TP", "\\fBSLTSIM_SIMD\\fR",
+            "The path of the normal generator: \\fBauto\\fR (the default: AVX\\-512, else AVX2, else scalar, as "
+            "the processor has them), \\fBscalar\\fR, \\fBavx2\\fR or \\fBavx512\\fR. All give the same tables, "
+            "byte for byte; only their speed differs. Another name, or a path the processor lacks, is refused "
+            "(exit 2).",
             ".TP", "\\fBOMPI_COMM_WORLD_SIZE\\fR, \\fBPMIX_RANK\\fR, \\fBPMI_RANK\\fR",
             "Set by mpirun or srun: an sltsim built with \\-\\-with\\-mpi then starts MPI and shares the run's "
             "work units among the ranks; rank 0 alone writes and prints. Without them MPI is not started.",

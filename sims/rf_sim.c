@@ -7,7 +7,9 @@
  *  - the labels are linear in their three unit-amplitude parts (linear signal, nonlinear signal,
  *    noise), so one solve with three right-hand sides per (N, lambda) serves every (F1, Fstar,
  *    tau2), and the test and training errors are quadratic forms in (F1, Fstar, tau);
- *  - one test set per draw, generated in chunks, serves every point.
+ *  - the test error exactly (dz->kern, random_features.md 2 item 6): a quadratic form in the coefficients
+ *    whose kernel K_ij = kappa(<theta_i, theta_j>/d) is formed KBLOCK rows at a time for the largest N
+ *    (leading blocks serve smaller N); or one sampled test set per draw, in chunks, serving every point.
  * Solves: a Cholesky factorisation per lambda, or one dsyevd per N when there are many lambdas
  * (dsyevd costs about 20 Cholesky factorisations here, m = 100..800). */
 #include "sims/rf_sim.h"
@@ -26,6 +28,7 @@
 
 #define TEST_CHUNK 256        /* test inputs featurised at once: bounds memory at 256 x Nmax */
 #define EIGEN_MIN_LAMBDAS 16  /* from this many lambdas at one N, one dsyevd beats Choleskys */
+#define KBLOCK 64             /* kernel rows formed at once (exact test error): KBLOCK x Nmax in cache */
 
 /* parts of the labels, columns of Y and of the coefficient blocks */
 enum { C_LIN = 0, C_NOISE = 1, C_NL = 2 };
@@ -35,7 +38,8 @@ typedef struct {
     size_t nlam;
     double *lam;    /* distinct lambdas at this N, in order of first appearance */
     double *coef;   /* N x K row-major, K = nlam * nc: a for lambda l, part c in column l nc + c */
-    double *gtest;  /* nlam x nc x nc: sums over the test set of residual products */
+    double *gtest;  /* nlam x nc x nc: sums over the test set of residual products (or expectations) */
+    double *Q;      /* K x K: coef' K_N coef (exact test error) */
     double *gtrain; /* the same over the training set */
 } group_t;
 
@@ -43,9 +47,11 @@ double slt_rf_sim_bytes(const slt_rf_design *dz, long Nmax)
 {
     double n = (double)dz->n, d = (double)dz->d, N = (double)Nmax, m = n < N ? n : N;
     double ch = TEST_CHUNK, nc = 3, big = n > ch ? n : ch;
+    double test = ch * (d + N);          /* sampled test inputs and features */
+    double exact = N * d + KBLOCK * N + N * nc + KBLOCK * nc * 4; /* rows, kernel block, b, (one lambda) */
     double words = n * d                 /* X */
                    + n * N               /* Z */
-                   + ch * (d + N)        /* test inputs and features */
+                   + (test > exact ? test : exact)
                    + 2 * m * m           /* Gram block of N <= n, working copy */
                    + (N > n ? n * n : 0) /* running Z Z^T */
                    + 2 * d * d + big * d /* A0 of f_NL, X A0 */
@@ -98,13 +104,86 @@ static void add_residual_grams(const double *target, const double *pred, long ro
         }
 }
 
+/* The test error exactly (random_features.md 2 item 6): with label part c's target f_c and coefficients a_c,
+ *   E_x (f_c1 - fhat_c1)(f_c2 - fhat_c2) = E f_c1 f_c2 - a_c1'b_c2 - a_c2'b_c1 + a_c1' K_N a_c2,
+ * K_ij = kappa(<theta_i, theta_j>/d), b_cj = E f_c(x) sigma(<theta_j, x>/sqrt d): the linear part's
+ * m1 <bu, theta_j>/sqrt d, the noise part's 0, f_NL's mnl theta_j'A0 theta_j/d (A0 traceless);
+ * E f_c1 f_c2 = 1 for the linear and f_NL parts (unit amplitudes, orthogonal), 0 otherwise.
+ * K is formed KBLOCK rows at a time, columns from the block's first row on (symmetry), its
+ * off-diagonal part doubled: with A_B the block's rows of the coefficients, coef' K_N coef =
+ * sym(sum_B A_B' [K_BB A_B + 2 K_B,>B A_>B]), one dgemm per block and group. Into gtest. */
+static void exact_test(const slt_rf_kernel *kern, const double *Th, long Nmax, long d, long nc, const double *bu,
+                       const double *A0, double *XA, long big, size_t ng, group_t *gr, double *beta, double *Kb,
+                       double *Yb)
+{
+    slt_rfk_moments mo = slt_rfk_get_moments(kern);
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)Nmax, (int)d, mo.m1 / sqrt((double)d), Th, (int)d, bu, 1, 0.0,
+                beta + C_LIN, (int)nc);
+    for (long j = 0; j < Nmax; j++)
+        beta[j * nc + C_NOISE] = 0;
+    if (nc > C_NL) {
+        for (long i0 = 0; i0 < Nmax; i0 += big)
+            quad_target(A0, Th + i0 * d, Nmax - i0 < big ? Nmax - i0 : big, d, XA, beta + i0 * nc + C_NL, nc);
+        for (long j = 0; j < Nmax; j++)
+            beta[j * nc + C_NL] *= mo.mnl / (double)d;
+    }
+    for (size_t a = 0; a < ng; a++) {
+        group_t *g = &gr[a];
+        long K = (long)g->nlam * nc;
+        memset(g->Q, 0, (size_t)K * K * sizeof(double));
+        for (size_t l = 0; l < g->nlam; l++)
+            for (long c1 = 0; c1 < nc; c1++)
+                for (long c2 = 0; c2 < nc; c2++) {
+                    double s = c1 == c2 && c1 != C_NOISE ? 1 : 0;
+                    for (long j = 0; j < g->N; j++)
+                        s -= g->coef[j * K + (long)l * nc + c1] * beta[j * nc + c2] +
+                             g->coef[j * K + (long)l * nc + c2] * beta[j * nc + c1];
+                    g->gtest[(l * nc + c1) * nc + c2] = s;
+                }
+    }
+    for (long i0 = 0; i0 < Nmax; i0 += KBLOCK) {
+        long b = Nmax - i0 < KBLOCK ? Nmax - i0 : KBLOCK, w = Nmax - i0;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b, (int)w, (int)d, 1.0 / (double)d, Th + i0 * d,
+                    (int)d, Th + i0 * d, (int)d, 0.0, Kb, (int)w);
+        for (long r = 0; r < b; r++) {
+            double *row = Kb + r * w;
+            slt_rfk_apply(kern, row, (size_t)b, 1.0);
+            row[r] = mo.kappa1; /* rho = 1 exactly (rows of norm sqrt d) */
+            slt_rfk_apply(kern, row + b, (size_t)(w - b), 2.0);
+        }
+        for (size_t a = 0; a < ng; a++) {
+            group_t *g = &gr[a];
+            if (g->N <= i0)
+                continue;
+            long K = (long)g->nlam * nc, rows = g->N - i0 < b ? g->N - i0 : b, cols = g->N - i0;
+            const double *Ab = g->coef + i0 * K;
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)K, (int)cols, 1.0, Kb, (int)w, Ab,
+                        (int)K, 0.0, Yb, (int)K);
+            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)K, (int)rows, 1.0, Ab, (int)K, Yb,
+                        (int)K, 1.0, g->Q, (int)K);
+        }
+    }
+    for (size_t a = 0; a < ng; a++) {
+        group_t *g = &gr[a];
+        long K = (long)g->nlam * nc;
+        for (size_t l = 0; l < g->nlam; l++)
+            for (long c1 = 0; c1 < nc; c1++)
+                for (long c2 = 0; c2 < nc; c2++) {
+                    long i = (long)l * nc + c1, j = (long)l * nc + c2;
+                    g->gtest[(l * nc + c1) * nc + c2] += 0.5 * (g->Q[i * K + j] + g->Q[j * K + i]);
+                }
+    }
+}
+
 int slt_rf_sim(const slt_rf_design *dz, const slt_sf_plan *plan, size_t npts, const slt_rf_point *pts,
                gsl_rng *rng, double *out, char *err)
 {
     long d = dz->d, n = dz->n, Nmax = 0;
-    if (d < 1 || n < 1 || dz->ntest < 1 || npts == 0 || !plan || slt_sf_plan_dim(plan) != (size_t)d) {
-        snprintf(err, SLT_ERRLEN, "bad arguments (d = %ld, n = %ld, ntest = %ld, plan of dimension %zu)", d, n,
-                 dz->ntest, slt_sf_plan_dim(plan));
+    const slt_rf_kernel *kern = dz->kern;
+    if (d < 1 || n < 1 || (!kern && dz->ntest < 1) || npts == 0 || !plan || slt_sf_plan_dim(plan) != (size_t)d ||
+        (kern && (slt_rfk_dim(kern) != d || slt_rfk_activation(kern) != dz->act))) {
+        snprintf(err, SLT_ERRLEN, "bad arguments (d = %ld, n = %ld, ntest = %ld, plan of dimension %zu, kernel of "
+                 "dimension %ld)", d, n, dz->ntest, plan ? slt_sf_plan_dim(plan) : 0, kern ? slt_rfk_dim(kern) : 0);
         return 1;
     }
     if (dz->act < 0 || dz->act >= SLT_ACT_COUNT) {
@@ -160,7 +239,8 @@ int slt_rf_sim(const slt_rf_design *dz, const slt_sf_plan *plan, size_t npts, co
         g->coef = malloc((size_t)g->N * K * sizeof(double));
         g->gtest = calloc(g->nlam * nc * nc, sizeof(double));
         g->gtrain = calloc(g->nlam * nc * nc, sizeof(double));
-        if (!g->coef || !g->gtest || !g->gtrain)
+        g->Q = kern ? malloc((size_t)K * K * sizeof(double)) : NULL;
+        if (!g->coef || !g->gtest || !g->gtrain || (kern && !g->Q))
             goto oom;
         if (g->N <= n)
             m0 = g->N;
@@ -181,11 +261,17 @@ int slt_rf_sim(const slt_rf_design *dz, const slt_sf_plan *plan, size_t npts, co
     double *bu = malloc(d * sizeof(double));
     double *A0 = need_nl ? malloc((size_t)d * d * sizeof(double)) : NULL;
     double *XA = need_nl ? malloc((size_t)big * d * sizeof(double)) : NULL;
-    double *Xt = malloc((size_t)ch * d * sizeof(double));
-    double *Zt = malloc((size_t)ch * Nmax * sizeof(double));
-    double *ft = malloc(ch * nc * sizeof(double));
+    /* the sampled test set, or the weight rows, a kernel block and the b vectors */
+    double *Xt = kern ? NULL : malloc((size_t)ch * d * sizeof(double));
+    double *Zt = kern ? NULL : malloc((size_t)ch * Nmax * sizeof(double));
+    double *ft = kern ? NULL : malloc(ch * nc * sizeof(double));
+    double *Th = kern ? malloc((size_t)Nmax * d * sizeof(double)) : NULL;
+    double *Kb = kern ? malloc((size_t)KBLOCK * Nmax * sizeof(double)) : NULL;
+    double *Yb = kern ? malloc((size_t)KBLOCK * Kmax * sizeof(double)) : NULL;
+    double *beta = kern ? malloc((size_t)Nmax * nc * sizeof(double)) : NULL;
     if (!map || !X || !Y || !Z || (m0 && (!ZtY || !Cn)) || (Nmax > n && !Gi) || !A || !ev || !T || !T2 || !W ||
-        !B || !P || !bu || (need_nl && (!A0 || !XA)) || !Xt || !Zt || !ft) {
+        !B || !P || !bu || (need_nl && (!A0 || !XA)) || (!kern && (!Xt || !Zt || !ft)) ||
+        (kern && (!Th || !Kb || !Yb || !beta))) {
         snprintf(err, SLT_ERRLEN, "out of memory for n = %ld, N = %ld, d = %ld", n, Nmax, d);
         goto done;
     }
@@ -306,8 +392,16 @@ int slt_rf_sim(const slt_rf_design *dz, const slt_sf_plan *plan, size_t npts, co
         add_residual_grams(Y, P, n, g->nlam, nc, g->gtrain);
     }
 
-    /* ---- fresh test inputs, in chunks; targets noise-free (the noise part's target is 0) ---- */
-    for (long t0 = 0; t0 < dz->ntest; t0 += ch) {
+    /* ---- the test error: exact, or on fresh test inputs in chunks (noise-free targets; the noise
+     * part's target is 0) ---- */
+    if (kern) {
+        if (slt_sf_dense_rows(map, Th) != SLT_OK) {
+            snprintf(err, SLT_ERRLEN, "out of memory for the weight rows (d = %ld)", d);
+            goto done;
+        }
+        exact_test(kern, Th, Nmax, d, nc, bu, A0, XA, big, ng, gr, beta, Kb, Yb);
+    }
+    for (long t0 = 0; !kern && t0 < dz->ntest; t0 += ch) {
         long h = dz->ntest - t0 < ch ? dz->ntest - t0 : ch;
         for (long i = 0; i < h; i++)
             slt_rng_sphere(rng, Xt + i * d, (size_t)d, rad);
@@ -344,19 +438,20 @@ int slt_rf_sim(const slt_rf_design *dz, const slt_sf_plan *plan, size_t npts, co
                 te += v[c1] * v[c2] * Gt[c1 * nc + c2];
                 tr += v[c1] * v[c2] * Gr[c1 * nc + c2];
             }
-        double *o = out + SLT_RF_NOUT * k;
-        o[SLT_RF_TEST] = te / (double)dz->ntest;
+        double *o = out + SLT_RF_NOUT * k, nt = kern ? 1 : (double)dz->ntest;
+        o[SLT_RF_TEST] = te / nt;
         o[SLT_RF_TRAIN] = tr / (double)n;
-        o[SLT_RF_BIAS] = Gt[C_LIN * nc + C_LIN] / (double)dz->ntest;
-        o[SLT_RF_VARIANCE] = Gt[C_NOISE * nc + C_NOISE] / (double)dz->ntest;
+        o[SLT_RF_BIAS] = Gt[C_LIN * nc + C_LIN] / nt;
+        o[SLT_RF_VARIANCE] = Gt[C_NOISE * nc + C_NOISE] / nt;
     }
     rc = 0;
 done:
     slt_sf_map_free(map);
     free(X); free(Y); free(Z); free(ZtY); free(Cn); free(Gi); free(A); free(ev); free(T); free(T2);
     free(W); free(B); free(P); free(bu); free(A0); free(XA); free(Xt); free(Zt); free(ft);
+    free(Th); free(Kb); free(Yb); free(beta);
     for (size_t a = 0; a < ng; a++) {
-        free(gr[a].lam); free(gr[a].coef); free(gr[a].gtest); free(gr[a].gtrain);
+        free(gr[a].lam); free(gr[a].coef); free(gr[a].gtest); free(gr[a].gtrain); free(gr[a].Q);
     }
     free(gr);
     free(Ns);
@@ -364,7 +459,7 @@ done:
 oom:
     snprintf(err, SLT_ERRLEN, "out of memory for %zu points", npts);
     for (size_t a = 0; a < ng; a++) {
-        free(gr[a].lam); free(gr[a].coef); free(gr[a].gtest); free(gr[a].gtrain);
+        free(gr[a].lam); free(gr[a].coef); free(gr[a].gtest); free(gr[a].gtrain); free(gr[a].Q);
     }
     free(gr);
     free(Ns);

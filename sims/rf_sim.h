@@ -6,6 +6,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "sims/structured.h"
+#include "theory/rf_kernel.h"
 
 /* What is fixed within one draw: sizes, activation, kind of weights, test-set size. */
 typedef struct {
@@ -13,7 +14,9 @@ typedef struct {
     long n;       /* training samples */
     int act;      /* SLT_ACT_* (theory/activation.h) */
     int features; /* SLT_SF_* (sims/structured.h) */
-    long ntest;   /* fresh test inputs per draw */
+    long ntest;   /* fresh test inputs per draw (kern == NULL only) */
+    const slt_rf_kernel *kern; /* the kernel of (act, d): the test error exactly, E_x over the sphere
+                                * (random_features.md 2 item 6), no test inputs drawn; NULL: ntest sampled inputs */
 } slt_rf_design;
 
 /* One point served by the draw: N features (the first N rows of the draw's weight matrix),
@@ -29,9 +32,9 @@ enum { SLT_RF_TEST, SLT_RF_TRAIN, SLT_RF_BIAS, SLT_RF_VARIANCE, SLT_RF_NOUT };
 
 /* One draw shared by npts points: weights with max N rows (common random numbers: a point with
  * N features uses the first N), n training inputs, beta1 direction, f_NL, noise, and ntest fresh
- * test inputs. The labels are y = F1 y_lin + Fstar y_nl + tau eps with unit-amplitude parts, so
+ * test inputs (none with dz->kern: the test error is then the exact expectation over x). The labels are y = F1 y_lin + Fstar y_nl + tau eps with unit-amplitude parts, so
  * one solve per (N, lambda) with those three right-hand sides serves every (F1, Fstar, tau2).
- *   test     = mean over the test set of (f(x) - f_hat(x))^2 (noise-free targets)
+ *   test     = mean over the test set of (f(x) - f_hat(x))^2 (noise-free targets), or its expectation
  *   train    = mean over the training set of (y - f_hat(x))^2 (noisy labels)
  *   bias     = test error for F1 = 1, Fstar = tau = 0 (the B of 1.3, finite-size)
  *   variance = test error of the fit to unit-variance pure-noise labels (the V of 1.3)

@@ -72,6 +72,10 @@ bad "gamma" run ridge gamma=1:2:3:lin
 bad "cov" run ridge cov=diag
 bad "align" run ridge align=s1
 bad "given twice" run ridge gamma=1 gamma=2
+bad "-o: given twice" run ridge --out "$T/first.csv"
+bad "--trials: given twice" run ridge --trials 1 --trials 2
+bad "--plot: given twice" run ridge --live --plot "$T/x.png"
+bad "--x: given twice" run ridge gamma=1,2 n=50,60 --x gamma --x n
 bad "NAME=VALUE" run ridge gamma
 bad "n" run ridge n=1000000 gamma=10 --trials 1
 bad "plot" run ridge --plot fig.jpg

@@ -279,11 +279,46 @@ static void test_quote(void)
     free(buf);
 }
 
+/* The x11 terminal draws with Latin-1 core fonts: its script says so and spells its text in
+ * Latin-1 ("±" one byte, Greek letters by name); other terminals keep UTF-8. */
+static void test_latin1(void)
+{
+    char path[256], err[SLT_ERRLEN] = "";
+    snprintf(path, sizeof path, "%s/latin1.csv", dir);
+    write_table(path, "x=-1:1:5", 5, 1, 1, 1);
+    slt_plot_opts po = {0};
+    po.title = "mean \xc2\xb1 SE at \xce\xbb \xe2\x89\xa5 1 \xe2\x88\x9e";
+    slt_figure f;
+    slt_table t;
+    if (build(path, &po, &f, &t, err) != SLT_OK) {
+        check_ok(0, "latin1: model built (%s)", err);
+        return;
+    }
+    for (int x11 = 0; x11 < 2; x11++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&buf, &len);
+        slt_gnuplot_script(m, &f, x11 ? "x11" : "png");
+        fclose(m);
+        if (x11)
+            check_ok(strstr(buf, "set encoding iso_8859_1") && strstr(buf, "mean \xb1 SE at lambda >= 1 ?' noenhanced"),
+                     "x11 script: Latin-1 text, Greek spelled out, the rest '?'");
+        else
+            check_ok(strstr(buf, "set encoding utf8") && strstr(buf, po.title), "png script: the title in UTF-8");
+        if (getenv("SLTSIM_DUMP_SCRIPT"))
+            fputs(buf, stderr);
+        free(buf);
+    }
+    slt_figure_free(&f);
+    slt_table_free(&t);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
         return 1;
     test_quote();
+    test_latin1();
     test_refusals();
     test_bounds();
     test_band();

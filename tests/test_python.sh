@@ -47,6 +47,9 @@ def checks(sltsim, frame):
     subprocess.run([os.environ["SLTSIM"], "run", "ridge", "gamma=0.5,1.5", "--trials", "2", "-o", p], check=True)
     t4 = sltsim.read_csv(p)
     ok(len(t4) == 2 and (t4.attrs["provenance"] if frame else t4.provenance)["sweep"] == "gamma=0.5,1.5", f"[{tag}] read_csv with provenance")
+    t5 = sltsim.run("sgd", N=10, d=(100, 200), trials=0)
+    der = (t5.attrs["provenance"] if frame else t5.provenance).get("derived", [])
+    ok(len(der) == 2 and der[0].startswith("at d=100 ") and "delta=" in der[1], f"[{tag}] derived values: one per line {der}")
 
 import sltsim
 checks(sltsim, True)

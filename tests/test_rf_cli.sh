@@ -16,7 +16,7 @@ $S figure list | grep -q '^rf-structured '; ok $? "figure list shows rf-structur
 # --- columns and values
 $S run rf psi1=0.5,2,3 lambda=0.1 tau2=0.25 --trials 0 > "$T/a.csv"; ok $? "theory-only run exits 0"
 is "$(grep -v '^#' "$T/a.csv" | head -1)" \
-   "psi1,psi2,lambda,act,F1,Fstar,tau2,d,features,ntest,test,bias,variance,test_sim,test_se,train_sim,train_se,bias_sim,bias_se,variance_sim,variance_se,trials" \
+   "psi1,psi2,lambda,act,F1,Fstar,tau2,d,features,ntest,testerr,test,bias,variance,test_sim,test_se,train_sim,train_se,bias_sim,bias_se,variance_sim,variance_se,trials" \
    "header: parameters, theory, NAME_sim/NAME_se, trials"
 near "$(col test < "$T/a.csv" | sed -n 2p)" 0.444949 5e-7 "notes 1.2 example: R at psi1 = 2, lambda = 0.1, tau2 = 0.25"
 near "$($S run rf psi1=3 lambda=1e-3 --trials 0 | col bias)" 0.577099 5e-7 "notes 1.3: B at psi1 = psi2 = 3, lambda = 1e-3"
@@ -53,6 +53,10 @@ $S run rf psi1=0.3:4:6:log lambda=1e-3,0.1 features=fastfood d=64 ntest=500 --tr
 same_threads "1 2" run rf psi1=1,2 d=32,64 features=sorf ntest=200 --trials 4 \
   && [ "$(col trials < "$T/th1" | tr '\n' ' ')" = "4 4 4 4 " ]
 ok $? "d = 32, 64 in one run (two plans): all simulated, byte-identical for --threads 1 and 2"
+# the exact and the sampled test error in one run, two activations and two d (one kernel each)
+same_threads "1 2" run rf psi1=0.5,2 d=32,64 act=relu,tanh testerr=exact,sample ntest=200 --trials 4 \
+  && [ "$(col test_sim < "$T/th1" | grep -c '^[0-9]')" = 16 ]
+ok $? "testerr=exact,sample with act=relu,tanh, d = 32, 64: all simulated, byte-identical for --threads 1 and 2"
 
 # --- bad input: exit 2, one line "sltsim: ..." naming the parameter, nothing written
 bad "d: features=sorf needs d a power of 2" run rf d=100 features=sorf
@@ -66,6 +70,7 @@ bad "features" run rf features=dense
 bad "d" run rf d=1
 bad "d" run rf d=20.5
 bad "ntest" run rf ntest=10
+bad "testerr" run rf testerr=foo
 bad "tau2" run rf tau2=-0.1
 bad "psi1: psi1 d = 0.1 gives no feature" run rf psi1=0.001 d=100 --trials 1
 bad "psi1: N = " run rf psi1=10000 d=100000 --trials 1

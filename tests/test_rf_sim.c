@@ -13,10 +13,12 @@
  *    zeta, or lambda for lambar: notes 1.2) moves the error by ~40%, far outside 3.5 SE + 3%.
  *    The smooth activations are nearer that allowance at small errors: softplus at psi1 = 5,
  *    lambda = 0.01 measured -4.6%, -2.3%, -0.7% (SE ~1.5%) at d = 100, 200, 400: O(1/d) again.
- * The SE includes the noise of the test set: measured (same draws with 40000 test points) at
- * ~0.25 of the trial-to-trial spread for 4000 points at d = 200, so it adds ~3% to the SE.
- * 40 trials and 4000 test points near the peak psi1 = psi2 (notes 2); 30 trials and 2000 test
- * points elsewhere, to keep the test under a minute. */
+ * The comparisons with theory use the exact test error (testerr=exact, the CLI default: no test-set
+ * noise, the SE is the trial-to-trial spread); the sampled one (ntest inputs) is checked against the
+ * exact one on the same draws (test_exact_vs_sample), and for the identities of one draw. Its SE
+ * included the noise of the test set: measured at ~0.25 of the trial-to-trial spread for 4000 points
+ * at d = 200, so it added ~3% to the SE. 40 trials near the peak psi1 = psi2 (notes 2), 30
+ * elsewhere, to keep the test under a minute. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +32,7 @@
 #include "tests/check.h"
 #include "theory/activation.h"
 #include "theory/mei_montanari.h"
+#include "theory/rf_kernel.h"
 
 extern void openblas_set_num_threads(int);
 
@@ -81,6 +84,12 @@ static stats_t run(const slt_rf_design *dz, size_t npts, const slt_rf_point *pts
     return s;
 }
 
+/* the exact test error for dz: its kernel, to be freed by the caller */
+static slt_rf_kernel *exact(slt_rf_design *dz)
+{
+    return (slt_rf_kernel *)(dz->kern = slt_rfk_alloc(dz->act, dz->d));
+}
+
 static void vs_theory(double mean, double se, double th, const char *what)
 {
     double z = (mean - th) / se, tol = 3.5 * se + B_FINITE * fabs(th);
@@ -101,7 +110,7 @@ static slt_mm_result theory(int act, double psi1, double psi2, double lambda, do
 /* ReLU, d = 200, psi2 = 3: the sweep of the notes' examples, 40 trials, one batch */
 static void test_relu_sweep(void)
 {
-    slt_rf_design dz = {200, 600, SLT_ACT_RELU, SLT_SF_IID, 4000};
+    slt_rf_design dz = {200, 600, SLT_ACT_RELU, SLT_SF_IID, 4000, NULL};
     static const double psi1[] = {0.5, 2, 3, 4.5, 6}, lam[] = {1e-3, 0.1};
     slt_rf_point pts[NMAXPTS];
     size_t np = 0;
@@ -109,7 +118,9 @@ static void test_relu_sweep(void)
         for (size_t l = 0; l < 2; l++)
             pts[np++] = (slt_rf_point){lround(psi1[i] * 200), lam[l], 1, 0, 0};
     pts[np++] = (slt_rf_point){400, 0.1, 1, 0, 0.25}; /* the warning example of notes 1.2 */
+    slt_rf_kernel *kern = exact(&dz);
     stats_t s = run(&dz, np, pts, 40, 101, NULL);
+    slt_rfk_free(kern);
     check_ok(!s.failed, "relu sweep ran");
     for (size_t k = 0; k + 1 < np; k++) {
         double p1 = pts[k].N / 200.0;
@@ -144,9 +155,11 @@ static void test_relu_sweep(void)
  * threshold; the closed form of 1.5 everywhere; and the interpolation of the training labels. */
 static void test_ridgeless(void)
 {
-    slt_rf_design dz = {200, 600, SLT_ACT_RELU, SLT_SF_IID, 2000};
+    slt_rf_design dz = {200, 600, SLT_ACT_RELU, SLT_SF_IID, 2000, NULL};
     slt_rf_point pts[] = {{100, 0, 1, 0, 0.25}, {900, 0, 1, 0, 0.25}, {1200, 0, 1, 0, 0.25}};
+    slt_rf_kernel *kern = exact(&dz);
     stats_t s = run(&dz, 3, pts, 40, 202, NULL);
+    slt_rfk_free(kern);
     check_ok(!s.failed, "ridgeless runs");
     for (size_t k = 0; k < 3; k++) {
         double p1 = pts[k].N / 200.0;
@@ -166,15 +179,17 @@ static void test_ridgeless(void)
 }
 
 /* Other activations and the nonlinear target (notes 1.2 table; 2 item 3). Away from the peak,
- * 30 trials, d = 200, 2000 test points (test-set noise ~0.35 of the trial spread, within the SE).
+ * 30 trials, d = 200, the exact test error.
  * quad has mu1 = 0: the linear part cannot be learnt. */
 static void test_activations(void)
 {
     static const int acts[] = {SLT_ACT_TANH, SLT_ACT_SOFTPLUS, SLT_ACT_QUAD, SLT_ACT_ERF};
     for (size_t a = 0; a < 4; a++) {
-        slt_rf_design dz = {200, 600, acts[a], SLT_SF_IID, 2000};
+        slt_rf_design dz = {200, 600, acts[a], SLT_SF_IID, 2000, NULL};
         slt_rf_point pts[] = {{400, 0.1, 1, 0, 0.25}, {1000, 1e-2, 1, 0, 0}};
+        slt_rf_kernel *kern = exact(&dz);
         stats_t s = run(&dz, 2, pts, 30, 300 + a, NULL);
+        slt_rfk_free(kern);
         check_ok(!s.failed, "%s runs", slt_act_names[acts[a]]);
         for (size_t k = 0; k < 2; k++) {
             double p1 = pts[k].N / 200.0;
@@ -186,9 +201,11 @@ static void test_activations(void)
         }
     }
     /* nonlinear target: F* acts as noise in front of V and as an irreducible F*^2 (notes 1.3) */
-    slt_rf_design dz = {200, 600, SLT_ACT_RELU, SLT_SF_IID, 2000};
+    slt_rf_design dz = {200, 600, SLT_ACT_RELU, SLT_SF_IID, 2000, NULL};
     slt_rf_point pts[] = {{400, 0.1, 1, 0.5, 0}, {400, 0.1, 0, 1, 0}, {1000, 1e-3, 1, 0.5, 0.25}};
+    slt_rf_kernel *kern = exact(&dz);
     stats_t s = run(&dz, 3, pts, 40, 350, NULL);
+    slt_rfk_free(kern);
     for (size_t k = 0; k < 3; k++) {
         double p1 = pts[k].N / 200.0;
         slt_mm_result r = theory(SLT_ACT_RELU, p1, 3, pts[k].lambda, pts[k].F1, pts[k].Fstar, pts[k].tau2);
@@ -202,7 +219,7 @@ static void test_activations(void)
 /* Exact identities of one draw (no statistics). */
 static void test_identities(void)
 {
-    slt_rf_design dz = {100, 300, SLT_ACT_RELU, SLT_SF_IID, 1000};
+    slt_rf_design dz = {100, 300, SLT_ACT_RELU, SLT_SF_IID, 1000, NULL};
     slt_sf_plan *plan = slt_sf_plan_alloc(100);
     char err[SLT_ERRLEN];
     gsl_rng *r = slt_rng_alloc(5, 1, 0);
@@ -278,7 +295,7 @@ static void test_identities(void)
 static void test_structured(void)
 {
     for (int kind = SLT_SF_ORTHOGONAL; kind < SLT_SF_COUNT; kind++) {
-        slt_rf_design dz = {128, 384, SLT_ACT_RELU, kind, 1000};
+        slt_rf_design dz = {128, 384, SLT_ACT_RELU, kind, 1000, NULL};
         slt_rf_point pts[] = {{64, 1e-3, 1, 0, 0.25}, {128, 1e-3, 1, 0, 0.25}, {300, 1e-3, 1, 0, 0.25},
                               {768, 1e-3, 1, 0, 0.25}};
         double raw1[4 * 4 * SLT_RF_NOUT], raw2[4 * 4 * SLT_RF_NOUT];
@@ -311,7 +328,7 @@ static void test_structured(void)
     }
     /* sorf and fastfood need a power of 2: no plan-compatible map at d = 100 */
     slt_sf_plan *p = slt_sf_plan_alloc(100);
-    slt_rf_design dz = {100, 300, SLT_ACT_RELU, SLT_SF_SORF, 1000};
+    slt_rf_design dz = {100, 300, SLT_ACT_RELU, SLT_SF_SORF, 1000, NULL};
     slt_rf_point pt = {100, 0.1, 1, 0, 0};
     double o[SLT_RF_NOUT];
     char err[SLT_ERRLEN] = "";
@@ -321,11 +338,128 @@ static void test_structured(void)
     slt_sf_plan_free(p);
 }
 
+/* The exact test error against the sampled one on the same draws. The training draws are the same
+ * (the test inputs come after them in the stream: train_sim is bitwise equal), and given a trial's
+ * fit the sampled error is an unbiased estimate of the exact one, so the per-trial differences have
+ * mean 0: their mean within 4 SE of 0 (a false alarm has probability 6e-5 per check, 68 checks).
+ * N around n (lambda = 1e-3: finite near N = n) and far from it; relu and tanh, a nonlinear target
+ * (the f_NL moment), structured weights (dense rows from the transforms). Then exact identities of
+ * one draw on the exact path. */
+static void test_exact_vs_sample(void)
+{
+    struct {
+        int act, kind;
+        long d;
+        double Fs;
+    } cs[] = {{SLT_ACT_RELU, SLT_SF_IID, 200, 0}, {SLT_ACT_TANH, SLT_SF_IID, 200, 0.5},
+              {SLT_ACT_SOFTPLUS, SLT_SF_CIRCULANT, 128, 0.5}, {SLT_ACT_RELU, SLT_SF_SORF, 128, 0.5}};
+    enum { T = 30, NP = 5 };
+    for (size_t c = 0; c < sizeof cs / sizeof cs[0]; c++) {
+        long d = cs[c].d, n = 3 * d;
+        slt_rf_design ds = {d, n, cs[c].act, cs[c].kind, 4000, NULL}, de = ds;
+        slt_rf_point pts[NP] = {{n / 6, 1e-3, 1, cs[c].Fs, 0.25}, {n / 2, 1e-3, 1, cs[c].Fs, 0.25},
+                                {n - 10, 1e-3, 1, cs[c].Fs, 0.25}, {n + 10, 1e-3, 1, cs[c].Fs, 0.25},
+                                {2 * n, 1e-3, 1, cs[c].Fs, 0.25}};
+        static double rs[T * NP * SLT_RF_NOUT], re[T * NP * SLT_RF_NOUT];
+        slt_rf_kernel *kern = exact(&de);
+        stats_t a = run(&ds, NP, pts, T, 900 + c, rs), b = run(&de, NP, pts, T, 900 + c, re);
+        slt_rfk_free(kern);
+        check_ok(!a.failed && !b.failed, "%s %s: both test errors computed", slt_act_names[cs[c].act],
+                 slt_sf_names[cs[c].kind]);
+        int same_train = 1;
+        for (int t = 0; t < T; t++)
+            for (int k = 0; k < NP; k++)
+                same_train &= rs[(t * NP + k) * SLT_RF_NOUT + SLT_RF_TRAIN] == re[(t * NP + k) * SLT_RF_NOUT + SLT_RF_TRAIN];
+        check_ok(same_train, "%s %s: the same training draws (train_sim bitwise equal)", slt_act_names[cs[c].act],
+                 slt_sf_names[cs[c].kind]);
+        static const int qs[] = {SLT_RF_TEST, SLT_RF_BIAS, SLT_RF_VARIANCE};
+        for (int k = 0; k < NP; k++)
+            for (int q = 0; q < 3; q++) {
+                double m = 0, m2 = 0;
+                for (int t = 0; t < T; t++) {
+                    size_t i = (size_t)(t * NP + k) * SLT_RF_NOUT + qs[q];
+                    double x = rs[i] - re[i];
+                    m += x / T;
+                    m2 += x * x / T;
+                }
+                double se = sqrt((m2 - m * m) / (T - 1));
+                char what[160];
+                snprintf(what, sizeof what, "%s %s N = %ld (n = %ld), column %d: sampled - exact (exact %.4g)",
+                         slt_act_names[cs[c].act], slt_sf_names[cs[c].kind], pts[k].N, n, qs[q], b.mean[k][qs[q]]);
+                check_se(m, se, 0, 4, what);
+            }
+    }
+
+    /* small d, where the sphere is far from Gaussian (d = 2: the circle; d = 3: the kernel's radial
+     * law has an endpoint singularity): n = 10 d, N = d and 5 d, 200 paired trials, same 4 SE */
+    for (int a = 0; a < 2; a++)
+        for (long d = 2; d <= 3; d++) {
+            enum { T2 = 200 };
+            int act = a ? SLT_ACT_TANH : SLT_ACT_RELU;
+            slt_rf_design ds = {d, 10 * d, act, SLT_SF_IID, 4000, NULL}, de = ds;
+            slt_rf_point pts[2] = {{d, 0.1, 1, 0.5, 0.25}, {5 * d, 0.1, 1, 0.5, 0.25}};
+            static double rs[T2 * 2 * SLT_RF_NOUT], re[T2 * 2 * SLT_RF_NOUT];
+            slt_rf_kernel *kern = exact(&de);
+            run(&ds, 2, pts, T2, 950 + d, rs);
+            run(&de, 2, pts, T2, 950 + d, re);
+            slt_rfk_free(kern);
+            for (int k = 0; k < 2; k++) {
+                double m = 0, m2 = 0;
+                for (int t = 0; t < T2; t++) {
+                    size_t i = (size_t)(t * 2 + k) * SLT_RF_NOUT + SLT_RF_TEST;
+                    m += (rs[i] - re[i]) / T2;
+                    m2 += (rs[i] - re[i]) * (rs[i] - re[i]) / T2;
+                }
+                char what[96];
+                snprintf(what, sizeof what, "%s d = %ld, N = %ld: sampled - exact test error", slt_act_names[act], d,
+                         pts[k].N);
+                check_se(m, sqrt((m2 - m * m) / (T2 - 1)), 0, 4, what);
+            }
+        }
+
+    /* identities of one draw on the exact path */
+    slt_rf_design dz = {100, 300, SLT_ACT_TANH, SLT_SF_IID, 1000, NULL};
+    slt_rf_kernel *kern = exact(&dz);
+    slt_sf_plan *plan = slt_sf_plan_alloc(100);
+    char err[SLT_ERRLEN];
+    double o1[4 * SLT_RF_NOUT], o2[4 * SLT_RF_NOUT];
+    gsl_rng *r = slt_rng_alloc(6, 1, 0);
+    slt_rf_point z = {150, 0.1, 0, 0, 0};
+    slt_rf_sim(&dz, plan, 1, &z, r, o1, err);
+    check_ok(o1[SLT_RF_TEST] == 0, "exact: zero target and noise give test = 0");
+    slt_rf_point q[] = {{150, 0.1, 2, 0, 0}, {150, 0.1, 0, 0, 0.25}, {150, 0.1, 1, 0, 0}};
+    slt_rng_reseed(r, 6, 1, 1);
+    slt_rf_sim(&dz, plan, 3, q, r, o1, err);
+    check_rel(o1[SLT_RF_TEST], 4 * o1[2 * SLT_RF_NOUT + SLT_RF_TEST], 1e-12, "exact: F1 = 2 gives 4 x the F1 = 1 error");
+    check_rel(o1[SLT_RF_NOUT + SLT_RF_TEST], 0.25 * o1[SLT_RF_VARIANCE], 1e-12, "exact: noise only, test = tau2 x variance");
+    /* a point alone or in a batch (kernel blocks cut differently: 1e-9 as for the sampled path) */
+    slt_rf_point one = {400, 0.1, 1, 0.5, 0.25};
+    slt_rf_point many[] = {{50, 0.1, 1, 0.5, 0.25}, {400, 0.1, 1, 0.5, 0.25}, {200, 1e-3, 1, 0, 0}, {130, 1e-3, 0, 0, 1}};
+    slt_rng_reseed(r, 6, 1, 2);
+    slt_rf_sim(&dz, plan, 1, &one, r, o1, err);
+    slt_rng_reseed(r, 6, 1, 2);
+    slt_rf_sim(&dz, plan, 4, many, r, o2, err);
+    for (int j = 0; j < SLT_RF_NOUT; j++)
+        check_rel(o2[SLT_RF_NOUT + j], o1[j], 1e-9, "exact: the same point alone or in a batch");
+    /* lambda -> inf: f_hat -> 0 and the exact error is E <beta1, x>^2 = 1 */
+    slt_rf_point big = {150, 1e12, 1, 0, 0};
+    slt_rng_reseed(r, 6, 1, 3);
+    slt_rf_sim(&dz, plan, 1, &big, r, o1, err);
+    check_close(o1[SLT_RF_BIAS], 1, 1e-6, "exact: lambda = 1e12, bias = E <beta1, x>^2 = 1");
+    slt_rf_design bad = dz;
+    bad.d = 64;
+    check_ok(slt_rf_sim(&bad, plan, 1, &z, r, o1, err) == 1, "a kernel of another dimension refused: %s", err);
+    gsl_rng_free(r);
+    slt_sf_plan_free(plan);
+    slt_rfk_free(kern);
+}
+
 int main(void)
 {
     openblas_set_num_threads(1); /* as in the engine: one BLAS thread per trial */
     test_identities();
     test_structured();
+    test_exact_vs_sample();
     test_relu_sweep();
     test_ridgeless();
     test_activations();

@@ -204,6 +204,24 @@ pid=$!; wait_rows "$T/keep.csv.partial" 3; kill -TERM $pid; wait $pid; st=$?
 ok $? "item 12: SIGTERM after two rows: FILE.partial holds the finished rows ($(cat "$T/err"))"
 ls -A "$T" | grep -q '\.tmp$'; [ $? -ne 0 ]; ok $? "item 12: no temporary file left after INT/TERM"
 rm -f "$T/keep.csv.partial"
+# SIGTERM twice (Slurm, then mpirun, inside a job) is one request: the units in flight finish;
+# a second Ctrl-C (SIGINT) stops at once
+for sigs in "TERM TERM" "INT INT"; do
+    # a trial of about a second (so a unit is in flight when the signals come)
+    $S run masked-sc d=50 p=100 p_learn=400 k=3 n=400 epochs=300 noise=0.2:1:6 --trials 1 --threads 1 \
+        -o "$T/keep.csv" 2> "$T/err" &
+    pid=$!; wait_rows "$T/keep.csv.partial" 1
+    for sig in $sigs; do kill -$sig $pid; sleep 0.2; done
+    wait $pid; st=$?
+    if [ "$sigs" = "TERM TERM" ]; then
+        [ $st -eq 130 ] && grep -q 'finished rows are in' "$T/err" && ! grep -q 'twice' "$T/err"
+    else
+        [ $st -eq 130 ] && grep -q 'interrupted twice; stopped at once' "$T/err"
+    fi
+    ok $? "SIG${sigs% *} twice: exit 130 ($st), $( [ "$sigs" = "TERM TERM" ] && echo 'the units in flight finish' || echo 'stopped at once') ($(tr '\n' ' ' < "$T/err"))"
+    rows_whole "$T/keep.csv.partial" 39; ok $? "SIG${sigs% *} twice: whole rows in FILE.partial"
+    rm -f "$T/keep.csv.partial"
+done
 # a run that fails for lack of memory mid-run (ulimit -v): exit 1 and a message, the old file intact
 # (not against an ASan build, which reserves terabytes of shadow memory at start: test_sanitize.sh
 # runs this script with SLTSIM_ASAN set, and this one check is then reported as skipped there)

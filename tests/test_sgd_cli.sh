@@ -53,6 +53,13 @@ bad "init_from: init=zero has no initial error" run sgd init=zero init_from=3
 bad "split: split = 300 exceeds d = 200" run sgd d=200 split=300
 bad "N: d N = 2e+10" run sgd d=2000 N=1e7
 bad "N" run sgd N=0
+# the steps derived from mu and kappa_tilde (sgd.md 2) are in the provenance, once per spectrum
+$S run sgd N=10,100 d=100,200 --trials 0 > "$T/der.csv"
+is "$(grep -c '^# derived: at d=' "$T/der.csv")" 2 "sgd: one '# derived:' line per distinct spectrum"
+grep -q '^# derived: at d=100 decay=2 logdecay=0 mu=0.001 kappa_tilde=10: R^2=3.6349839 delta=0.05502087643 ' "$T/der.csv"
+ok $? "sgd: derived delta = 1/(5 R^2) at d = 100 (R^2 = tr H + 2 lambda_1)"
+$S run sgd N=10 delta=0.01 --trials 0 | grep -q '^# derived: .* delta=0.01 '; ok $? "sgd: a given delta is the one reported"
+$S describe sgd | grep -q '^derived at the defaults.*R^2=3.644434192 delta=0.05487820316'; ok $? "describe sgd: the steps at the defaults"
 bad "avg" run sgd avg=middle
 bad "algo" run sgd algo=adam
 bad "lambda" run sgd-modes lambda=0

@@ -32,6 +32,15 @@ is "$(col train_standard_sim < "$T/f.csv" | tr '\n' ' ')" "  " "n = 0: training 
 is "$(col heldout_masked_sim < "$T/f.csv" | grep -c '^[0-9]')" 2 "n = 0: held-out losses present"
 is "$(col p_learn_per_n < "$T/f.csv" | head -1)" 0 "n = 0: p_learn_per_n = 0"
 
+# --- the issue's default of 5 trials; the sizes scaling=d used, in the provenance
+$S run masked-sc $TINY --quiet > "$T/five.csv"; ok $? "masked-sc without --trials exits 0"
+is "$(col trials < "$T/five.csv")" 5 "masked-sc: 5 trials by default (issue 10)"
+$S describe masked-sc | grep -q '^trials: 5 per point'; ok $? "describe masked-sc names the 5 default trials"
+$S run masked-sc d=20,40 scaling=d --trials 0 > "$T/sc.csv"
+is "$(grep '^# derived:' "$T/sc.csv" | tr '\n' '|')" \
+   "# derived: at d=20 (scaling=d): p=40 p_learn=80 k=1|# derived: at d=40 (scaling=d): p=80 p_learn=160 k=2|" \
+   "scaling=d: the sizes used are in the provenance, one line per d"
+
 # --- sc-toy: the worked values of sparse_coding.md 10 through the table
 $S run sc-toy c=10 m=5 delta=0.1157 --trials 0 > "$T/t.csv"; ok $? "sc-toy theory run"
 near "$(col dl_star < "$T/t.csv")" -1.3452 5e-5 "dL* = -1.3452 at c = 10, m = 5"
