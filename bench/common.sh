@@ -16,13 +16,27 @@ python_with() {
 }
 
 now() { date +%s.%N; }
-best() { # best wall time of R runs of "$@", stdout of the last run kept in $OUT
-    b=""
+best() { # best wall time of R runs of "$@", stdout of the last run kept in $OUT, the best CPU time
+    b=""; c=""  # (user + system, all threads) in $OUT.cpu
     for i in $(seq "$R"); do
-        t0=$(now); "$@" > "$OUT" 2>/dev/null; t1=$(now)
+        t0=$(now); /usr/bin/time -o "$OUT.time" -f '%U %S' "$@" > "$OUT" 2>/dev/null; t1=$(now)
         b=$(awk -v a="$t0" -v c="$t1" -v b="$b" 'BEGIN { t = c - a; print (b == "" || t < b) ? t : b }')
+        c=$(awk -v c="$c" '{ t = $1 + $2; print (c == "" || t < c) ? t : c }' "$OUT.time")
     done
+    echo "$c" > "$OUT.cpu"
     printf '%.3f' "$b"
+}
+# cpu_line "NAME FILE" ...: "CPU time (user + system, best of R): NAME s (speed-up), ..." from the
+# $OUT.cpu files best() left, the first being sltsim's
+cpu_line() {
+    printf 'CPU time (user + system, all threads, best of %s):' "$R"
+    first=""
+    for x in "$@"; do
+        f=${x##* }; c=$(cat "$f.cpu")
+        if [ -z "$first" ]; then first=$c; printf ' %s %.2f s' "${x% *}" "$c"
+        else printf '; %s %.2f s (%.1fx)' "${x% *}" "$c" "$(awk -v a="$c" -v b="$first" 'BEGIN { print a / b }')"; fi
+    done
+    echo "."
 }
 
 # --- the markdown of a section: a heading naming the machine, a table of wall times, notes

@@ -1,30 +1,42 @@
 #!/bin/sh
-# Benchmark (not a test): each benchmark's one-thread time against its floor on this machine.
+# Benchmark (not a test): each benchmark's one-thread time against its floor on this machine, next
+# to sltsim's speed-up over the references measured by the benchmark's own section.
 # Floor = random numbers needed / the measured normal rate + unavoidable dense flops / the measured
-# one-thread dgemm rate (bench/floor_rates: slt_rng_normals and a 1000^3 dgemm, CPU time). Times
-# are CPU seconds (user + system, best of R) with --threads 1: the other sections report wall
-# times, which a shared machine inflates; CPU time is what the floor predicts.
+# one-thread dgemm rate (bench/floor_rates: slt_rng_normals and a 1000^3 dgemm, CPU time), plus,
+# for the spectral gd-dynamics sampler only, the measured time of its eigenvalue step (below).
+# Times are CPU seconds (user + system, best of R) with --threads 1: the other sections report
+# wall times, which a shared machine inflates; CPU time is what the floor predicts.
 # Counts per trial (n, p, N, P, m = min of the two sides, as in each benchmark):
-#  ridgeless: normals n pmax + pmax + n; flops: Gram n m0^2 (m0 = largest p <= n) and the rank
-#    updates n^2 (pmax - n), then per point a Cholesky m^3/3, two solves 4 m^2, X^T [u eps] 4 n p
-#    and u = X beta 2 n p.
+#  ridgeless (lambda = 0): normals n pmax + pmax + n; flops: Gram n m0^2 (m0 = largest p <= n) and
+#    the rank updates n^2 (pmax - n), u = X beta grown with p 2 n pmax; per point a Cholesky m^3/3
+#    and, for p > n, two forward solves 2 m^2 (bias |beta|^2 - |L^-1 u|^2, variance |L^-1 eps|^2);
+#    for p <= n the estimate from u is beta itself, the noise's needs X^T eps 2 n p and 2 m^2.
 #  gd-dynamics: literal: normals P N + 2 N + P; flops: Gram m^2 max(N, P) and the tridiagonal
 #    reduction 4/3 m^3 (the least any dense eigenvalue method does). spectral: normals 2 N + P and
-#    2m - 1 chi-squared variates (counted as 2 normals each); no dense flops: its remaining work,
-#    the O(m^2) bidiagonal eigenvalues (dsterf) and 2 exponentials per mode and time, is not
-#    dgemm-shaped, so this floor is a lower bound it cannot approach.
+#    2m - 1 chi-squared variates (2 normals each), no dense flops, and the eigenvalues of its
+#    m x m Laguerre bidiagonal at the measured time of the faster of LAPACK dsterf and dlasq1 on
+#    bidiagonals of the benchmark's sizes (an O(m^2) step with a division in every inner step, no
+#    flop count at a dgemm rate describes it); exponentials of the mode decays not counted.
 #  rf (exact test error, the default): normals d (Nmax + n + 1) + n; flops: features 2 n Nmax d,
 #    kernel Nmax^2 d (the symmetric half of Theta Theta'), Gram n m0^2 and n^2 (Nmax - n), per point
 #    m^3/3 + 4 m^2 + 4 N n (+ 4 N n if N > n) + 2 N^2 (the quadratic form, 2 label parts); the
 #    kernel's table evaluations (Nmax^2/2) are not flops and are left out.
+#  sgd (ASGD Monte Carlo, d = 200, N = 2000): normals (d + 1) N; flops 2 runs (bias, noise) x N
+#    steps x 4 d (a dot product and an update, the least an SGD step does).
+#  sensitivity (RF tanh, defaults): normals Nmax d + Nmax + d + d kmax; flops: X W 2 Nmax d kmax,
+#    Gram Nmax^2 kmax, W'z 2 d kmax, per point (N, k) N^3/3 + 2 N^2 + 2 N k + 2 d k (tanh not counted).
+# moons and masked-sc have no row: their work (2-input layers, greedy OMP, Adam) is elementwise
+# and level-2, not dgemm-shaped or normals-bound, so this floor would say nothing about them.
 # Writes bench/out/floors.md. Usage: bench/floors.sh [REPEATS] (from anywhere, after building)
 set -e
 cd "$(dirname "$0")/.."
 R=${1:-3}
 . bench/common.sh
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 make -s bench/floor_rates
-rates=$(./bench/floor_rates)
-nrate=${rates% *}; grate=${rates#* }
+# the gd benchmark's Laguerre bidiagonals: (max(N, P), m) for alpha = 0.5, 1, 2 at N = 400
+rates() { ./bench/floor_rates 400:200 400:400 800:400 2> bench/out/floors_eig$1.txt > bench/out/floors_rates$1.txt; }
+rates 0
 cpu() { # best CPU time (user + system) of R runs of "$@"
     b=""
     for i in $(seq "$R"); do
@@ -34,54 +46,116 @@ cpu() { # best CPU time (user + system) of R runs of "$@"
     done
     echo "$b"
 }
-# each run minus the same run with --trials 0 (theory columns, start-up): the simulation's time
+# sim TRIALS COMMAND...: the run with TRIALS trials minus the same run with --trials 0 (theory
+# columns, start-up): the simulation's time (an option may be given only once)
 sim() {
-    a=$(cpu "$@" --threads 1); b=$(cpu "$@" --threads 1 --trials 0)
+    t=$1; shift
+    a=$(cpu "$@" --threads 1 --trials "$t"); b=$(cpu "$@" --threads 1 --trials 0)
     awk -v a="$a" -v b="$b" 'BEGIN { print a - b }'
 }
-ridge=$(sim ./sltsim run ridge gamma=0.1:5:40 n=200 r2=1 sigma2=0.25 --trials 50 --quiet)
-gds=$(sim ./sltsim run gd-dynamics alpha=0.5,1,2 snr=4 t=0.01:1000:50:log N=400 --trials 100 --quiet)
-gdl=$(sim ./sltsim run gd-dynamics alpha=0.5,1,2 snr=4 t=0.01:1000:50:log N=400 --trials 100 --quiet sampler=literal)
-rf=$(sim ./sltsim run rf psi1=0.1:10:20:log psi2=3 d=200 lambda=1e-3 tau2=0.25 --trials 20 --quiet)
-# floors: "normals flops" of a whole run
+ridge=$(sim 50 ./sltsim run ridge gamma=0.1:5:40 n=200 r2=1 sigma2=0.25 --quiet)
+gds=$(sim 100 ./sltsim run gd-dynamics alpha=0.5,1,2 snr=4 t=0.01:1000:50:log N=400 --quiet)
+gdl=$(sim 100 ./sltsim run gd-dynamics alpha=0.5,1,2 snr=4 t=0.01:1000:50:log N=400 --quiet sampler=literal)
+rf=$(sim 20 ./sltsim run rf psi1=0.1:10:20:log psi2=3 d=200 lambda=1e-3 tau2=0.25 --quiet)
+# fewer trials than their benchmarks (10000, 20): the time per trial is what is compared
+sgd=$(sim 1000 ./sltsim run sgd d=200 N=2000 algo=asgd init=large --quiet)
+sens=$(sim 5 ./sltsim run sensitivity --quiet)
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
+# the rates measured again after the runs: the higher rates and the shorter eigenvalue times of the
+# two (the lower floor) are used, so that a busy moment of the shared machine cannot lift the floor
+rates 1
+set -- $(cat bench/out/floors_rates0.txt bench/out/floors_rates1.txt)
+nrate=$(awk -v a="$1" -v b="$6" 'BEGIN { print (a > b ? a : b) }'); grate=$(awk -v a="$2" -v b="$7" 'BEGIN { print (a > b ? a : b) }')
+eig=$(awk -v a="$3" -v b="$4" -v c="$5" -v d="$8" -v e="$9" -v f="${10}" \
+    'BEGIN { x = a + b + c; y = d + e + f; print 100 * (x < y ? x : y) }')
+# floors: "normals flops seconds" of a whole run (seconds: measured steps counted as they are)
 fl_ridge=$(awk 'BEGIN { n = 200; pm = 1000; T = 50; m0 = 0
     for (i = 0; i < 40; i++) { p = int((0.1 + 4.9 * i / 39) * n + 0.5); if (p <= n && p > m0) m0 = p
-        m = p < n ? p : n; f += m^3 / 3 + 4 * m^2 + 6 * n * p }
-    f += n * m0^2 + n^2 * (pm - n); print T * (n * pm + pm + n), T * f }')
-fl_gd() { awk -v lit="$1" 'BEGIN { N = 400; T = 100; split("0.5 1 2", al, " ")
+        m = p < n ? p : n; f += m^3 / 3 + 2 * m^2 + (p > n ? 4 * n : 2 * n * p) }
+    f += n * m0^2 + n^2 * (pm - n) + 2 * n * pm; print T * (n * pm + pm + n), T * f, 0 }')
+fl_gd() { awk -v lit="$1" -v eig="$eig" 'BEGIN { N = 400; T = 100; split("0.5 1 2", al, " ")
     for (k = 1; k <= 3; k++) { P = int(al[k] * N + 0.5); m = P < N ? P : N; M = P < N ? N : P
         if (lit) { g += P * N + 2 * N + P; f += m^2 * M + 4 / 3 * m^3 } else g += 2 * N + P + 2 * (2 * m - 1) }
-    print T * g, T * f }'; }
+    print T * g, T * f, lit ? 0 : eig }'; }
 fl_gdl=$(fl_gd 1); fl_gds=$(fl_gd 0)
 fl_rf=$(awk 'BEGIN { d = 200; n = 600; T = 20; Nm = 0; m0 = 0
     for (i = 0; i < 20; i++) { N = int(0.1 * 100^(i / 19) * d + 0.5); Nv[i] = N; if (N > Nm) Nm = N; if (N <= n && N > m0) m0 = N }
     for (i = 0; i < 20; i++) { N = Nv[i]; m = N < n ? N : n; f += m^3 / 3 + 4 * m^2 + 4 * N * n + (N > n ? 4 * N * n : 0) + 2 * N^2 }
     f += 2 * n * Nm * d + Nm^2 * d + n * m0^2 + (Nm > n ? n^2 * (Nm - n) : 0)
-    print T * (d * (Nm + n + 1) + n), T * f }')
-floor() { echo "$1" | awk -v r="$nrate" -v g="$grate" '{ printf "%.3f", $1 / r + $2 / (g * 1e9) }'; }
-row() { # NAME CPU "NORMALS FLOPS"
+    print T * (d * (Nm + n + 1) + n), T * f, 0 }')
+fl_sgd=$(awk 'BEGIN { d = 200; N = 2000; T = 1000; print T * (d + 1) * N, T * 2 * N * 4 * d, 0 }')
+fl_sens=$(awk 'BEGIN { d = 200; T = 5; Nm = 240; km = 40000; split("80 160 240", Ns, " "); split("1000 4000 16000 40000", ks, " ")
+    f = 2 * Nm * d * km + Nm^2 * km + 2 * d * km
+    for (i = 1; i <= 3; i++) for (j = 1; j <= 4; j++) { N = Ns[i]; k = ks[j]; f += N^3 / 3 + 2 * N^2 + 2 * N * k + 2 * d * k }
+    print T * (Nm * d + Nm + d + d * km), T * f, 0 }')
+floor() { echo "$1" | awk -v r="$nrate" -v g="$grate" '{ printf "%.3f", $1 / r + $2 / (g * 1e9) + $3 }'; }
+# refs NAME HEADING: sltsim's speed-ups over the references in the section NAME of this run
+# (bench/out/NAME.md), else in bench/RESULTS.md (the section starting with HEADING); its date
+refs() {
+    if [ -f "bench/out/$1.md" ]; then cat "bench/out/$1.md"
+    else awk -v h="$2" 'index($0, h) == 1 { on = 1; print; next } /^### / { on = 0 } on' bench/RESULTS.md; fi |
+    awk -F'|' '
+        NR == 1 { if (match($0, /\(20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]/)) day = substr($0, RSTART + 1, 10) }
+        /^\| program/ { cc = sc = 0; for (i = 3; i < NF; i++) { if ($i ~ /CPU/ && !cc) cc = i; if ($i ~ /speed-up/) sc = i }
+            w = $sc ~ /wall \/ CPU/ ? " wall / CPU" : " wall" }
+        /^\| sltsim/ && cc && s == "" { s = $cc + 0 }
+        /^\| (numpy|PyTorch)/ { n = $2; sub(/ *\(.*/, "", n); gsub(/`/, "", n); sub(/^ +/, "", n)
+            if (sc && $sc ~ /x *$/) { x = $sc; gsub(/^ +| +$/, "", x); x = x w }
+            else if (cc && $cc + 0 > 0 && s > 0) x = sprintf("%.1fx CPU", ($cc + 0) / s)
+            else next
+            r = r (r == "" ? "" : "; ") n " " x }
+        /sltsim \/ numpy CPU per trial/ { x = $0; sub(/.*: /, "", x); sub(/ faster.*/, "", x); r = "numpy " x " CPU per trial" }
+        /^CPU time \(user \+ system/ { n = split($0, e, "; "); for (i = 2; i <= n; i++) if (e[i] !~ /^sltsim/) {
+            x = e[i]; sub(/ [0-9.]+ s \(/, " ", x); sub(/\)\.?$/, "", x); c = c (c == "" ? "" : "; ") x " CPU" } }
+        END { if (c != "") r = c "; " r; print (r == "" ? "none found" : r) (day == "" ? "" : " (" day ")") }'
+}
+row() { # NAME CPU "NORMALS FLOPS SECONDS" REFERENCES
     f=$(floor "$3")
-    echo "$3" | awk -v nm="$1" -v t="$2" -v f="$f" -v r="$nrate" -v g="$grate" \
-        '{ printf "| %s | %.3f s | %.3f s (%.3g normals: %.3f s; %.3g flops: %.3f s) | %.1fx |\n", nm, t, f, $1, $1 / r, $2, $2 / (g * 1e9), t / f }'
+    echo "$3" | awk -v nm="$1" -v t="$2" -v f="$f" -v r="$nrate" -v g="$grate" -v refs="$4" '{
+        e = $3 > 0 ? sprintf("; eigenvalues: %.3f s", $3) : ""
+        printf "| %s | %.3f s | %.3f s (%.3g normals: %.3f s; %.3g flops: %.3f s%s) | %.2fx | %s |\n",
+            nm, t, f, $1, $1 / r, $2, $2 / (g * 1e9), e, t / f, refs }'
 }
 {
 echo "### One-thread time against the floor ($(machine))"
 echo
-printf 'Measured here (one thread, CPU time): %.0f M normals/s (slt_rng_normals), %.1f GFLOP/s (dgemm 1000^3).\n\n' \
+printf 'Measured here (one thread, CPU time; the better of before and after the runs): %.0f M normals/s (slt_rng_normals), %.1f GFLOP/s (dgemm 1000^3).\n' \
     "$(awk -v r="$nrate" 'BEGIN { print r / 1e6 }')" "$grate"
-echo "| benchmark | simulation, one thread, CPU (best of $R) | floor: normals + dense flops | time / floor |"
-echo "|---|---|---|---|"
-row "ridgeless sweep (gamma = 0.1:5:40, n = 200, 50 trials)" "$ridge" "$fl_ridge"
-row "gd-dynamics, spectral sampler (default)" "$gds" "$fl_gds"
-row "gd-dynamics, literal sampler" "$gdl" "$fl_gdl"
-row "rf (psi1 = 0.1:10:20:log, d = 200, 20 trials)" "$rf" "$fl_rf"
+echo "Load average (1, 5, 15 min) $load0 at the start, $load1 at the end (2 cores, shared)."
+echo
+echo "| benchmark | simulation, one thread, CPU (best of $R) | floor: normals + dense flops (+ measured eigenvalue step) | time / floor | sltsim's speed-up over the references (their section) |"
+echo "|---|---|---|---|---|"
+row "ridgeless sweep (gamma = 0.1:5:40, n = 200, 50 trials)" "$ridge" "$fl_ridge" "$(refs ridgeless '### Ridgeless')"
+row "gd-dynamics, spectral sampler (default; 100 trials)" "$gds" "$fl_gds" "$(refs gd_dynamics '### Gradient-flow')"
+row "gd-dynamics, literal sampler" "$gdl" "$fl_gdl" "(numpy does the same work: see its section)"
+row "rf (psi1 = 0.1:10:20:log, d = 200, 20 trials)" "$rf" "$fl_rf" "$(refs rf '### Random features')"
+row "sgd, ASGD Monte Carlo (d = 200, N = 2000, 1000 trials)" "$sgd" "$fl_sgd" "$(refs sgd '### sgd')"
+row "sensitivity (defaults, RF tanh, 5 trials)" "$sens" "$fl_sens" "$(refs sensitivity '### Sensitivity')"
 cat <<EOT
 
 Simulation time = the run's CPU time less that of the same run with \`--trials 0\` (theory, start-up).
 The floor counts the random numbers and the dense flops the algorithm cannot avoid (bench/floors.sh
-lists them); it leaves out the rest (pivoting, activations, exponentials, memory traffic). The
-spectral gd-dynamics sampler is below the literal sampler's floor by $(awk -v a="$(floor "$fl_gdl")" -v b="$gds" 'BEGIN { printf "%.1f", a / b }')x;
-its own floor counts only random numbers: what is left is the O(min(N, P)^2) eigenvalue problem of
-the bidiagonal (LAPACK dsterf, about two thirds of its time) and the exponentials of the mode decays.
+lists them), every flop at the rate of a large dgemm; it leaves out the rest (pivoting, activations,
+exponentials, memory traffic). A Cholesky factorisation of order 200 runs at about 0.6 of the dgemm
+rate here (sltsim's blocked one; OpenBLAS's dpotrf about 0.5), which alone keeps the ridgeless
+sweep (one factorisation per point, 32 of order 200 per trial) near 2x; updating the factor with
+each point's new columns instead (LAPACK dtpqrt) needs fewer flops at these steps but measured no
+faster.
+The speed-ups over the references are those of the benchmarks' own sections (CPU time, user +
+system of all threads, where the section gives it; wall time with all cores), in this run if they
+were run in it, else as committed (date shown).
+moons and masked-sc have no row: their work (two-input layers, greedy OMP, Adam) is elementwise or
+level-2, neither dgemm-shaped nor bound by random numbers, so this floor says nothing about them.
+
+The spectral gd-dynamics sampler does not draw the data: per trial it needs 2N + P normals, 2m - 1
+chi-squared variates and the eigenvalues of an m x m bidiagonal (O(m^2), m = min(N, P)). That last
+step cannot run at a dgemm rate (each inner step of dsterf's root-free QR, or of dqds, waits on a
+division), so its floor counts it at the measured time of the faster LAPACK route on bidiagonals of
+the benchmark's sizes (per call, before the runs: $(awk '{ printf "%s%s", (NR > 1 ? "; " : ""), $0 }' bench/out/floors_eig0.txt);
+after them: $(awk '{ printf "%s%s", (NR > 1 ? "; " : ""), $0 }' bench/out/floors_eig1.txt)).
+This is the cost of the best available implementation, not a hardware bound; a solver interleaving
+several trials' bidiagonals could go below it. Against the literal sampler's floor (data, Gram
+matrix and tridiagonal reduction at the dgemm rate) the spectral sampler takes
+$(awk -v a="$(floor "$fl_gdl")" -v b="$gds" 'BEGIN { printf "%.2f", b / a }')x: it does less than any literal method could.
 EOT
 } | section floors

@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 R=${1:-3}
 . bench/common.sh
 PY=$(python_with numpy)
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 OUT=bench/out/gd_sltsim.csv
 ts=$(best ./sltsim run gd-dynamics alpha=0.5,1,2 snr=4 t=0.01:1000:50:log N=400 --trials 100 --quiet)
 OUT=bench/out/gd_sltsim1.csv
@@ -36,6 +37,7 @@ agree() {
       n++; if (z < 0) z = -z; if (z > zmax) zmax = z; if (z > 3) bad++ }
     END { printf "%d points, max |z| = %.2f, %d beyond 3 SE", n, zmax, bad }' bench/out/gd_numpy.csv "$1"
 }
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
 agree_s=$(agree bench/out/gd_sltsim.csv); agree_l=$(agree bench/out/gd_sltsim_lit.csv)
 npv=$("$PY" -c 'import numpy; print(numpy.__version__)')
 {
@@ -58,5 +60,8 @@ sltsim runs one trial per thread with single-threaded OpenBLAS; numpy runs its t
 with OpenBLAS threads, which do not speed up \`eigh\` at n = 400 (43 ms per call with 1 or 2
 threads here). The eigendecompositions dominate both; the single-thread row separates the gain
 from the second core from the per-trial gain.
+$(cpu_line "sltsim bench/out/gd_sltsim.csv" "sltsim one thread bench/out/gd_sltsim1.csv" "sltsim literal bench/out/gd_sltsim_lit.csv" "numpy bench/out/gd_numpy.csv")
+Load average (1, 5, 15 min) $load0 at the start, $load1 at the end: wall times on a shared machine;
+the one-thread CPU times are in the section "One-thread time against the floor".
 EOT
 } | section gd_dynamics

@@ -96,6 +96,16 @@ int main(void)
     slt_ridge_sim(&iso, 1, &p1, &l1, r, out1, err);
     /* the same design matrix only if pmax agrees: here both draws use pmax = 400 */
     check_close(out3[6], out1[0], 1e-9 * out1[0], "batched point (eigen path) equals a lone draw (Cholesky path)");
+    /* lambda = 0, p > n alone: bias and variance from forward solves only, against the eigen path */
+    slt_rng_reseed(r, 3, 0, 0);
+    l1 = 0;
+    slt_ridge_sim(&iso, 1, &p1, &l1, r, out1, err);
+    const char *part[3] = {"risk", "bias", "variance"};
+    for (int j = 0; j < 3; j++) {
+        char what[96];
+        snprintf(what, sizeof what, "ridgeless %s from forward solves equals the eigen path's", part[j]);
+        check_close(out1[j], out3[3 + j], 1e-9 * out3[3 + j], what);
+    }
     gsl_rng_free(r);
     return check_done();
 }
