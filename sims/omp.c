@@ -35,6 +35,8 @@
 /* The pivot of the new atom relative to its own squared norm: below it the atom is numerically
  * in the span of the active atoms (1e-10 ~ a condition number of 1e5 for the active Gram). */
 #define OMP_SINGULAR 1e-10
+/* Entries per block of the candidate search */
+#define OMP_SCAN 64
 /* Correlations below this fraction of ||y|| max ||D_j|| are rounding noise of a zero residual. */
 #define OMP_VANISH 1e-12
 
@@ -51,6 +53,7 @@ struct slt_omp {
     float *gath;         /* pmax x dmax: the atoms whose rows are computed next, gathered */
     int *newat;          /* pmax */
     float *corr;         /* pmax: one signal's single-precision correlations */
+    float *bmax;         /* pmax / OMP_SCAN + 1: their largest |.| per block */
     double *ynrm;        /* nmax: ||y_i|| */
     unsigned char *done; /* nmax: signal stopped early */
     int fma;             /* the processor has fused multiply-add (and AVX2) */
@@ -58,7 +61,8 @@ struct slt_omp {
 
 double slt_omp_bytes(size_t nmax, size_t pmax, size_t dmax, size_t kmax)
 {
-    return 4.0 * ((double)pmax * pmax + 2.0 * pmax * dmax + (double)nmax * pmax + (double)nmax * dmax + pmax) +
+    return 4.0 * ((double)pmax * pmax + 2.0 * pmax * dmax + (double)nmax * pmax + (double)nmax * dmax + pmax +
+                  pmax / OMP_SCAN + 1) +
            8.0 * (pmax + nmax + (double)nmax * kmax * (kmax + 2)) + 4.0 * 2 * pmax + nmax;
 }
 
@@ -67,7 +71,7 @@ void slt_omp_free(slt_omp *w)
     if (!w)
         return;
     free(w->rows); free(w->slot); free(w->C0); free(w->Df); free(w->Yf); free(w->nrm2); free(w->L); free(w->b);
-    free(w->gnew); free(w->gath); free(w->newat); free(w->done); free(w->corr); free(w->ynrm);
+    free(w->gnew); free(w->gath); free(w->newat); free(w->done); free(w->corr); free(w->bmax); free(w->ynrm);
     free(w);
 }
 
@@ -91,9 +95,10 @@ slt_omp *slt_omp_alloc(size_t nmax, size_t pmax, size_t dmax, size_t kmax)
     w->newat = malloc(pmax * sizeof(int));
     w->done = malloc(nmax + 1);
     w->corr = malloc(pmax * sizeof(float));
+    w->bmax = malloc((pmax / OMP_SCAN + 1) * sizeof(float));
     w->gath = malloc(pmax * dmax * sizeof(float));
     w->ynrm = malloc((nmax + 1) * sizeof(double));
-    if (!w->corr || !w->gath || !w->ynrm || !w->rows || !w->slot || !w->C0 || !w->Df || !w->Yf || !w->nrm2 ||
+    if (!w->corr || !w->bmax || !w->gath || !w->ynrm || !w->rows || !w->slot || !w->C0 || !w->Df || !w->Yf || !w->nrm2 ||
         !w->L || !w->b || !w->gnew || !w->newat || !w->done) {
         slt_omp_free(w);
         return NULL;
@@ -138,60 +143,54 @@ __attribute__((target("avx2,fma"))) static double axpy1_fma(double c, double x, 
 
 static double axpy1_plain(double c, double x, double g) { return c + -x * g; }
 
-/* corr = c0 - sum_a x_a G_a over the t cached single-precision Gram rows, in single precision */
+/* corr = c0 - sum_a x_a G_a over the t >= 1 cached single-precision Gram rows, in single precision */
 __attribute__((target("avx2,fma"))) static void corr_fma(size_t p, const float *c0, const float *const *G,
                                                          const float *x, size_t t, float *corr)
 {
-    memcpy(corr, c0, p * sizeof(float));
-    for (size_t a = 0; a < t; a++) {
-        const float *g = G[a];
+    const float *g = G[0];
+    float x0 = -x[0];
+#pragma omp simd
+    for (size_t j = 0; j < p; j++)
+        corr[j] = __builtin_fmaf(x0, g[j], c0[j]);
+    for (size_t a = 1; a < t; a++) {
+        const float *ga = G[a];
         float xa = -x[a];
 #pragma omp simd
         for (size_t j = 0; j < p; j++)
-            corr[j] = __builtin_fmaf(xa, g[j], corr[j]);
+            corr[j] = __builtin_fmaf(xa, ga[j], corr[j]);
     }
 }
 
 static void corr_plain(size_t p, const float *c0, const float *const *G, const float *x, size_t t, float *corr)
 {
-    memcpy(corr, c0, p * sizeof(float));
-    for (size_t a = 0; a < t; a++) {
-        const float *g = G[a];
+    const float *g = G[0];
+    float x0 = -x[0];
+#pragma omp simd
+    for (size_t j = 0; j < p; j++)
+        corr[j] = c0[j] + x0 * g[j];
+    for (size_t a = 1; a < t; a++) {
+        const float *ga = G[a];
         float xa = -x[a];
 #pragma omp simd
         for (size_t j = 0; j < p; j++)
-            corr[j] = corr[j] + xa * g[j];
+            corr[j] = corr[j] + xa * ga[j];
     }
 }
 
-/* max_j |c_j|; NaN entries are skipped */
-SLT_CLONES static float absmax(const float *c, size_t p)
+/* bm[b] = max |c_j| over block b of OMP_SCAN entries (the last one possibly shorter); NaN entries
+ * are skipped. One pass: the candidates are then looked for in the blocks that reach the threshold. */
+SLT_CLONES static void block_maxima(const float *c, size_t p, float *bm)
 {
-    float m = 0;
+    for (size_t j0 = 0; j0 < p; j0 += OMP_SCAN) {
+        size_t n = p - j0 < OMP_SCAN ? p - j0 : OMP_SCAN;
+        float m = 0;
 #pragma omp simd reduction(max : m)
-    for (size_t j = 0; j < p; j++) {
-        float a = fabsf(c[j]);
-        m = a > m ? a : m;
+        for (size_t j = j0; j < j0 + n; j++) {
+            float a = fabsf(c[j]);
+            m = a > m ? a : m;
+        }
+        bm[j0 / OMP_SCAN] = m;
     }
-    return m;
-}
-
-/* The first j >= from with |c_j| >= thr, or p: sixteen entries at a time, then one by one */
-SLT_CLONES static size_t next_candidate(const float *c, size_t from, size_t p, float thr)
-{
-    size_t j = from;
-    for (; j + 16 <= p; j += 16) {
-        int hit = 0;
-#pragma omp simd reduction(| : hit)
-        for (size_t q = 0; q < 16; q++)
-            hit |= fabsf(c[j + q]) >= thr;
-        if (hit)
-            break;
-    }
-    for (; j < p; j++)
-        if (fabsf(c[j]) >= thr)
-            return j;
-    return p;
 }
 
 /* Adds atom j to the Cholesky factor L of the t active atoms, g = G_{S_a j} (a < t); 0 if j is
@@ -296,7 +295,12 @@ static int select_atom(slt_omp *w, const omp_problem *P, size_t i, const int *S,
             w->corr[S[a]] = 0;
         c = w->corr;
     }
-    double thr = (double)absmax(c, p) - 2 * corr_bound(P, w->ynrm[i], x, t);
+    size_t nbl = (p + OMP_SCAN - 1) / OMP_SCAN;
+    float *bm = w->bmax, m = 0;
+    block_maxima(c, p, bm);
+    for (size_t q = 0; q < nbl; q++)
+        m = bm[q] > m ? bm[q] : m;
+    double thr = (double)m - 2 * corr_bound(P, w->ynrm[i], x, t);
     if (!isfinite(thr)) /* out of single precision's range: verify every atom */
         thr = -INFINITY;
     float thrf = (float)thr; /* rounded down: |c_j| >= thr implies |c_j| >= thrf */
@@ -305,7 +309,13 @@ static int select_atom(slt_omp *w, const omp_problem *P, size_t i, const int *S,
     double gj[t + 1], c0;
     int jbest = -1;
     *best = 0;
-    for (size_t j = next_candidate(c, 0, p, thrf); j < p; j = next_candidate(c, j + 1, p, thrf)) {
+    for (size_t j = 0; j < p; j++) {
+        if (j % OMP_SCAN == 0 && bm[j / OMP_SCAN] < thrf) {
+            j += OMP_SCAN - 1; /* no candidate in this block */
+            continue;
+        }
+        if (!(fabsf(c[j]) >= thrf))
+            continue;
         int active = 0;
         for (size_t a = 0; a < t; a++)
             active |= S[a] == (int)j;

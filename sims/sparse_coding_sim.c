@@ -55,29 +55,45 @@ static void draw_samples(gsl_rng *r, const double *A, long p, long d, long k, do
     }
 }
 
+/* Signal i's residual on the scored columns (all d in order if cols is NULL) into R; its loss */
+static double residual(const double *B, long d, const double *y, size_t k, const int *idx, const double *coef,
+                       const int *cols, size_t ncols, double *R)
+{
+    for (size_t c = 0; c < ncols; c++)
+        R[c] = y[cols ? (size_t)cols[c] : c];
+    for (size_t t = 0; t < k; t++) {
+        if (idx[t] < 0)
+            continue;
+        const double *b = B + (size_t)idx[t] * d, z = coef[t];
+        if (cols)
+            for (size_t c = 0; c < ncols; c++)
+                R[c] -= z * b[cols[c]];
+        else
+            for (size_t c = 0; c < ncols; c++)
+                R[c] -= z * b[c];
+    }
+    double loss = 0;
+    for (size_t c = 0; c < ncols; c++)
+        loss += R[c] * R[c];
+    return loss;
+}
+
 double slt_sc_loss_grad(const double *B, long d, const double *Y, size_t nb, size_t k, const int *idx,
                         const double *coef, const int *cols, size_t ncols, double *grad, double *R)
 {
     double loss = 0, g = -2.0 / (double)nb;
     for (size_t i = 0; i < nb; i++) {
-        const double *y = Y + i * d;
-        for (size_t c = 0; c < ncols; c++)
-            R[c] = y[cols[c]];
-        for (size_t t = 0; t < k; t++) {
-            if (idx[i * k + t] < 0)
-                continue;
-            const double *b = B + (size_t)idx[i * k + t] * d, z = coef[i * k + t];
-            for (size_t c = 0; c < ncols; c++)
-                R[c] -= z * b[cols[c]];
-        }
-        for (size_t c = 0; c < ncols; c++)
-            loss += R[c] * R[c];
+        loss += residual(B, d, Y + i * d, k, idx + i * k, coef + i * k, cols, ncols, R);
         for (size_t t = 0; grad && t < k; t++) {
             if (idx[i * k + t] < 0)
                 continue;
             double *gj = grad + (size_t)idx[i * k + t] * d, s = g * coef[i * k + t];
-            for (size_t c = 0; c < ncols; c++)
-                gj[cols[c]] += s * R[c];
+            if (cols)
+                for (size_t c = 0; c < ncols; c++)
+                    gj[cols[c]] += s * R[c];
+            else
+                for (size_t c = 0; c < ncols; c++)
+                    gj[c] += s * R[c];
         }
     }
     return loss / (double)nb;
@@ -171,7 +187,7 @@ typedef struct {
     const slt_sc_config *c;
     size_t nb, q, d;     /* batch rows, learned atoms, dimension */
     double *A, *Ytr, *Yho, *B0, *B, *m, *v, *grad, *BV, *YV, *Yf, *R, *coef;
-    int *idx, *perm, *all_cols;
+    int *idx, *perm;
     size_t *all, *S;
     slt_omp *omp;
 } trial_ws;
@@ -180,7 +196,7 @@ static void ws_free(trial_ws *w)
 {
     free(w->A); free(w->Ytr); free(w->Yho); free(w->B0); free(w->B); free(w->m); free(w->v); free(w->grad);
     free(w->BV); free(w->YV); free(w->Yf); free(w->R); free(w->coef); free(w->idx); free(w->perm);
-    free(w->all_cols); free(w->all); free(w->S);
+    free(w->all); free(w->S);
     slt_omp_free(w->omp);
 }
 
@@ -207,17 +223,14 @@ static int ws_alloc(trial_ws *w, const slt_sc_config *c)
     w->coef = malloc(w->nb * k * sizeof(double));
     w->idx = malloc(w->nb * k * sizeof(int));
     w->perm = malloc(w->d * sizeof(int));
-    w->all_cols = malloc(w->d * sizeof(int));
     w->all = malloc((size_t)c->p * sizeof(size_t));
     w->S = malloc(k * sizeof(size_t));
     w->omp = slt_omp_alloc(w->nb, w->q, w->d, k);
     if (!w->A || !w->Ytr || !w->Yho || !w->B0 || !w->B || !w->m || !w->v || !w->grad || !w->BV || !w->YV || !w->Yf ||
-        !w->R || !w->coef || !w->idx || !w->perm || !w->all_cols || !w->all || !w->S || !w->omp) {
+        !w->R || !w->coef || !w->idx || !w->perm || !w->all || !w->S || !w->omp) {
         ws_free(w);
         return SLT_EFAIL;
     }
-    for (size_t j = 0; j < w->d; j++)
-        w->all_cols[j] = (int)j;
     return SLT_OK;
 }
 
@@ -235,7 +248,7 @@ static double batch_loss(trial_ws *w, int obj, const double *B, const double *Y,
     size_t d = w->d, q = w->q, k = (size_t)w->c->k;
     if (obj == SLT_SC_STANDARD) {
         slt_omp_run(w->omp, B, d, q, d, Y, d, nb, k, w->idx, w->coef);
-        return slt_sc_loss_grad(B, (long)d, Y, nb, k, w->idx, w->coef, w->all_cols, d, grad ? w->grad : NULL, w->R);
+        return slt_sc_loss_grad(B, (long)d, Y, nb, k, w->idx, w->coef, NULL, d, grad ? w->grad : NULL, w->R);
     }
     size_t v = (size_t)w->c->v;
     for (size_t j = 0; j < d; j++)
