@@ -25,11 +25,17 @@
 #include <gsl/gsl_cblas.h>
 
 /* AVX2 and generic clones of the loops whose result does not depend on the instructions (as in
- * moons_sim.c) */
+ * moons_sim.c); FMA_TARGET: the functions that use fused multiply-adds, called when the processor
+ * has them (x86-64; elsewhere the plain forms are used) */
 #if defined(__GNUC__) && !defined(__clang__)
 #define SLT_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define SLT_CLONES
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#define FMA_TARGET __attribute__((target("avx2,fma")))
+#else
+#define FMA_TARGET
 #endif
 
 /* The pivot of the new atom relative to its own squared norm: below it the atom is numerically
@@ -81,8 +87,10 @@ slt_omp *slt_omp_alloc(size_t nmax, size_t pmax, size_t dmax, size_t kmax)
     if (!w)
         return NULL;
     w->nmax = nmax; w->pmax = pmax; w->dmax = dmax; w->kmax = kmax;
+#if defined(__x86_64__) && defined(__GNUC__)
     __builtin_cpu_init();
     w->fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
     w->rows = malloc(pmax * pmax * sizeof(float));
     w->slot = malloc(pmax * sizeof(int));
     w->C0 = malloc(nmax * pmax * sizeof(float));
@@ -98,8 +106,8 @@ slt_omp *slt_omp_alloc(size_t nmax, size_t pmax, size_t dmax, size_t kmax)
     w->bmax = malloc((pmax / OMP_SCAN + 1) * sizeof(float));
     w->gath = malloc(pmax * dmax * sizeof(float));
     w->ynrm = malloc((nmax + 1) * sizeof(double));
-    if (!w->corr || !w->bmax || !w->gath || !w->ynrm || !w->rows || !w->slot || !w->C0 || !w->Df || !w->Yf || !w->nrm2 ||
-        !w->L || !w->b || !w->gnew || !w->newat || !w->done) {
+    if (!w->corr || !w->bmax || !w->gath || !w->ynrm || !w->rows || !w->slot || !w->C0 || !w->Df || !w->Yf ||
+        !w->nrm2 || !w->L || !w->b || !w->gnew || !w->newat || !w->done) {
         slt_omp_free(w);
         return NULL;
     }
@@ -110,8 +118,7 @@ slt_omp *slt_omp_alloc(size_t nmax, size_t pmax, size_t dmax, size_t kmax)
  * arithmetic of each entry of OpenBLAS's dgemm on processors with FMA (sequential over the inner
  * dimension, which fits one block here); plain multiply-adds elsewhere. Four independent chains
  * at a time, to hide the latency of each. */
-__attribute__((target("avx2,fma"))) static void dot4_fma(const double *const *a, const double *b, size_t n,
-                                                         double *out)
+FMA_TARGET static void dot4_fma(const double *const *a, const double *b, size_t n, double *out)
 {
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (size_t k = 0; k < n; k++) {
@@ -136,7 +143,7 @@ static void dot4_plain(const double *const *a, const double *b, size_t n, double
 }
 
 /* c - x g as the BLAS daxpy of the double algorithm computes it */
-__attribute__((target("avx2,fma"))) static double axpy1_fma(double c, double x, double g)
+FMA_TARGET static double axpy1_fma(double c, double x, double g)
 {
     return __builtin_fma(-x, g, c);
 }
@@ -144,8 +151,8 @@ __attribute__((target("avx2,fma"))) static double axpy1_fma(double c, double x, 
 static double axpy1_plain(double c, double x, double g) { return c + -x * g; }
 
 /* corr = c0 - sum_a x_a G_a over the t >= 1 cached single-precision Gram rows, in single precision */
-__attribute__((target("avx2,fma"))) static void corr_fma(size_t p, const float *c0, const float *const *G,
-                                                         const float *x, size_t t, float *corr)
+FMA_TARGET static void corr_fma(size_t p, const float *c0, const float *const *G, const float *x, size_t t,
+                                float *corr)
 {
     const float *g = G[0];
     float x0 = -x[0];
@@ -369,6 +376,7 @@ static int omp_step(slt_omp *w, const omp_problem *P, size_t i, size_t k, size_t
 static void to_float(const double *X, size_t rows, size_t dim, size_t ld, float *F)
 {
     for (size_t i = 0; i < rows; i++)
+#pragma omp simd
         for (size_t c = 0; c < dim; c++)
             F[i * dim + c] = (float)X[i * ld + c];
 }
