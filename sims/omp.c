@@ -42,7 +42,7 @@
  * in the span of the active atoms (1e-10 ~ a condition number of 1e5 for the active Gram). */
 #define OMP_SINGULAR 1e-10
 /* Entries per block of the candidate search */
-#define OMP_SCAN 64
+#define OMP_SCAN 128
 /* Correlations below this fraction of ||y|| max ||D_j|| are rounding noise of a zero residual. */
 #define OMP_VANISH 1e-12
 

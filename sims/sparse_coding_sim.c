@@ -55,9 +55,10 @@ static void draw_samples(gsl_rng *r, const double *A, long p, long d, long k, do
     }
 }
 
-/* Signal i's residual on the scored columns (all d in order if cols is NULL) into R; its loss */
+/* Signal i's residual on the scored columns (all d in order if cols is NULL) into R; its loss if
+ * want_loss (a sequential sum: training, which discards it, skips it), else 0 */
 static double residual(const double *B, long d, const double *y, size_t k, const int *idx, const double *coef,
-                       const int *cols, size_t ncols, double *R)
+                       const int *cols, size_t ncols, double *R, int want_loss)
 {
     for (size_t c = 0; c < ncols; c++)
         R[c] = y[cols ? (size_t)cols[c] : c];
@@ -73,17 +74,18 @@ static double residual(const double *B, long d, const double *y, size_t k, const
                 R[c] -= z * b[c];
     }
     double loss = 0;
-    for (size_t c = 0; c < ncols; c++)
+    for (size_t c = 0; want_loss && c < ncols; c++)
         loss += R[c] * R[c];
     return loss;
 }
 
-double slt_sc_loss_grad(const double *B, long d, const double *Y, size_t nb, size_t k, const int *idx,
-                        const double *coef, const int *cols, size_t ncols, double *grad, double *R)
+/* slt_sc_loss_grad, the loss computed only if want_loss (0 returned otherwise) */
+static double loss_grad(const double *B, long d, const double *Y, size_t nb, size_t k, const int *idx,
+                        const double *coef, const int *cols, size_t ncols, double *grad, double *R, int want_loss)
 {
     double loss = 0, g = -2.0 / (double)nb;
     for (size_t i = 0; i < nb; i++) {
-        loss += residual(B, d, Y + i * d, k, idx + i * k, coef + i * k, cols, ncols, R);
+        loss += residual(B, d, Y + i * d, k, idx + i * k, coef + i * k, cols, ncols, R, want_loss);
         for (size_t t = 0; grad && t < k; t++) {
             if (idx[i * k + t] < 0)
                 continue;
@@ -97,6 +99,12 @@ double slt_sc_loss_grad(const double *B, long d, const double *Y, size_t nb, siz
         }
     }
     return loss / (double)nb;
+}
+
+double slt_sc_loss_grad(const double *B, long d, const double *Y, size_t nb, size_t k, const int *idx,
+                        const double *coef, const int *cols, size_t ncols, double *grad, double *R)
+{
+    return loss_grad(B, d, Y, nb, k, idx, coef, cols, ncols, grad, R, 1);
 }
 
 /* Adam on entries i0..n-1 of a row (c1, c2 the bias corrections) */
@@ -241,14 +249,14 @@ double slt_sc_trial_bytes(const slt_sc_config *c)
            slt_omp_bytes((size_t)c->batch, (size_t)c->p_learn, (size_t)c->d, (size_t)c->k);
 }
 
-/* Loss of objective obj on the rows Y[0..nb) with dictionary B; the gradient added to w->grad if
- * grad is set. Masked: the split is the first v entries of a fresh shuffle of 0..d-1 from pr. */
+/* Loss of objective obj on the rows Y[0..nb) with dictionary B, or the gradient added to w->grad if
+ * grad is set (then 0 is returned: training does not use the loss). Masked: the split is the first v entries of a fresh shuffle of 0..d-1 from pr. */
 static double batch_loss(trial_ws *w, int obj, const double *B, const double *Y, size_t nb, gsl_rng *pr, int grad)
 {
     size_t d = w->d, q = w->q, k = (size_t)w->c->k;
     if (obj == SLT_SC_STANDARD) {
         slt_omp_run(w->omp, B, d, q, d, Y, d, nb, k, w->idx, w->coef);
-        return slt_sc_loss_grad(B, (long)d, Y, nb, k, w->idx, w->coef, NULL, d, grad ? w->grad : NULL, w->R);
+        return loss_grad(B, (long)d, Y, nb, k, w->idx, w->coef, NULL, d, grad ? w->grad : NULL, w->R, !grad);
     }
     size_t v = (size_t)w->c->v;
     for (size_t j = 0; j < d; j++)
@@ -261,7 +269,7 @@ static double batch_loss(trial_ws *w, int obj, const double *B, const double *Y,
         for (size_t a = 0; a < v; a++)
             w->YV[i * v + a] = Y[i * d + (size_t)w->perm[a]];
     slt_omp_run(w->omp, w->BV, v, q, v, w->YV, v, nb, k, w->idx, w->coef);
-    return slt_sc_loss_grad(B, (long)d, Y, nb, k, w->idx, w->coef, w->perm + v, d - v, grad ? w->grad : NULL, w->R);
+    return loss_grad(B, (long)d, Y, nb, k, w->idx, w->coef, w->perm + v, d - v, grad ? w->grad : NULL, w->R, !grad);
 }
 
 /* Mean per-sample loss of objective obj over the n rows of Y, in chunks of the batch size (masked:
