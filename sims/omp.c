@@ -150,40 +150,6 @@ FMA_TARGET static double axpy1_fma(double c, double x, double g)
 
 static double axpy1_plain(double c, double x, double g) { return c + -x * g; }
 
-/* corr = c0 - sum_a x_a G_a over the t >= 1 cached single-precision Gram rows, in single precision */
-FMA_TARGET static void corr_fma(size_t p, const float *c0, const float *const *G, const float *x, size_t t,
-                                float *corr)
-{
-    const float *g = G[0];
-    float x0 = -x[0];
-#pragma omp simd
-    for (size_t j = 0; j < p; j++)
-        corr[j] = __builtin_fmaf(x0, g[j], c0[j]);
-    for (size_t a = 1; a < t; a++) {
-        const float *ga = G[a];
-        float xa = -x[a];
-#pragma omp simd
-        for (size_t j = 0; j < p; j++)
-            corr[j] = __builtin_fmaf(xa, ga[j], corr[j]);
-    }
-}
-
-static void corr_plain(size_t p, const float *c0, const float *const *G, const float *x, size_t t, float *corr)
-{
-    const float *g = G[0];
-    float x0 = -x[0];
-#pragma omp simd
-    for (size_t j = 0; j < p; j++)
-        corr[j] = c0[j] + x0 * g[j];
-    for (size_t a = 1; a < t; a++) {
-        const float *ga = G[a];
-        float xa = -x[a];
-#pragma omp simd
-        for (size_t j = 0; j < p; j++)
-            corr[j] = corr[j] + xa * ga[j];
-    }
-}
-
 /* bm[b] = max |c_j| over block b of OMP_SCAN entries (the last one possibly shorter); NaN entries
  * are skipped. One pass: the candidates are then looked for in the blocks that reach the threshold. */
 SLT_CLONES static void block_maxima(const float *c, size_t p, float *bm)
@@ -198,6 +164,47 @@ SLT_CLONES static void block_maxima(const float *c, size_t p, float *bm)
         }
         bm[j0 / OMP_SCAN] = m;
     }
+}
+
+/* corr = c0 - sum_a x_a G_a over the t >= 1 cached single-precision Gram rows, in single precision,
+ * and the largest |corr_j| of each block of OMP_SCAN into bm, in the last pass */
+FMA_TARGET static void corr_fma(size_t p, const float *c0, const float *const *G, const float *x, size_t t,
+                                float *corr, float *bm)
+{
+    for (size_t a = 0; a < t; a++) {
+        const float *g = G[a], *c = a ? corr : c0;
+        float xa = -x[a];
+        if (a + 1 < t) {
+#pragma omp simd
+            for (size_t j = 0; j < p; j++)
+                corr[j] = __builtin_fmaf(xa, g[j], c[j]);
+            continue;
+        }
+        for (size_t j0 = 0; j0 < p; j0 += OMP_SCAN) {
+            size_t n = p - j0 < OMP_SCAN ? p - j0 : OMP_SCAN;
+            float m = 0;
+#pragma omp simd reduction(max : m)
+            for (size_t j = j0; j < j0 + n; j++) {
+                float v = __builtin_fmaf(xa, g[j], c[j]), av = fabsf(v);
+                corr[j] = v;
+                m = av > m ? av : m;
+            }
+            bm[j0 / OMP_SCAN] = m;
+        }
+    }
+}
+
+static void corr_plain(size_t p, const float *c0, const float *const *G, const float *x, size_t t, float *corr,
+                       float *bm)
+{
+    for (size_t a = 0; a < t; a++) {
+        const float *g = G[a], *c = a ? corr : c0;
+        float xa = -x[a];
+#pragma omp simd
+        for (size_t j = 0; j < p; j++)
+            corr[j] = c[j] + xa * g[j];
+    }
+    block_maxima(corr, p, bm);
 }
 
 /* Adds atom j to the Cholesky factor L of the t active atoms, g = G_{S_a j} (a < t); 0 if j is
@@ -297,14 +304,17 @@ static int select_atom(slt_omp *w, const omp_problem *P, size_t i, const int *S,
             G[a] = w->rows + (size_t)w->slot[S[a]] * w->pmax;
             xf[a] = (float)x[a];
         }
-        (w->fma ? corr_fma : corr_plain)(p, c, G, xf, t, w->corr);
+        /* the block maxima include the active atoms, whose single-precision values are within E
+         * of 0: at most a block searched in vain, and the threshold below stays under the winner */
+        (w->fma ? corr_fma : corr_plain)(p, c, G, xf, t, w->corr, w->bmax);
         for (size_t a = 0; a < t; a++)
             w->corr[S[a]] = 0;
         c = w->corr;
+    } else {
+        block_maxima(c, p, w->bmax);
     }
     size_t nbl = (p + OMP_SCAN - 1) / OMP_SCAN;
     float *bm = w->bmax, m = 0;
-    block_maxima(c, p, bm);
     for (size_t q = 0; q < nbl; q++)
         m = bm[q] > m ? bm[q] : m;
     double thr = (double)m - 2 * corr_bound(P, w->ynrm[i], x, t);
