@@ -304,8 +304,9 @@ static int select_atom(slt_omp *w, const omp_problem *P, size_t i, const int *S,
             G[a] = w->rows + (size_t)w->slot[S[a]] * w->pmax;
             xf[a] = (float)x[a];
         }
-        /* the block maxima include the active atoms, whose single-precision values are within E
-         * of 0: at most a block searched in vain, and the threshold below stays under the winner */
+        /* the block maxima include the active atoms, whose single-precision values are within E of
+         * their double-algorithm values, ~1e-16 cond(G_SS) of 0: at most a block searched in vain,
+         * and the threshold below stays under the winner's single-precision value */
         (w->fma ? corr_fma : corr_plain)(p, c, G, xf, t, w->corr, w->bmax);
         for (size_t a = 0; a < t; a++)
             w->corr[S[a]] = 0;
