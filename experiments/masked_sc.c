@@ -148,8 +148,8 @@ const slt_experiment slt_exp_masked_sc = {
         "split per batch-sized chunk). p_learn_per_n = p_learn/n (0 for n = 0), the x axis of the memorisation plot.\n"
         "The paper reports mean +- one standard deviation over 5 runs: SD = SE sqrt(trials); figures draw it as a\n"
         "band. Give --trials 5 for the paper's protocol (the engine's default is 20).\n"
-        "Cost (bench/RESULTS.md): ~30 CPU-seconds per paired trial (both objectives) in the paper's regime\n"
-        "(d = 100, p_learn = 1000, 2500 steps), ~3 in the half-scale regime (d = 50, p_learn = 500).",
+        "Cost (bench/RESULTS.md): ~19 CPU-seconds per paired trial (both objectives) in the paper's regime\n"
+        "(d = 100, p_learn = 1000, 2500 steps), ~2 in the half-scale regime (d = 50, p_learn = 500).",
     .references = "M. Chidambaram, C. Wu, Y. Cheng, R. Ge, Hiding Data Helps: On the Benefits of Masking for Sparse "
                   "Coding, ICML 2023, arXiv:2302.12715\n"
                   "R. Rubinstein, M. Zibulevsky, M. Elad, Efficient Implementation of the K-SVD Algorithm using Batch "
