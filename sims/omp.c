@@ -11,10 +11,13 @@
  * of dgemm and half the memory traffic of the selection), which bounds every correlation within E
  * (a rigorous rounding bound, below). The atoms whose single-precision correlation is within 2E of
  * the largest are the only ones that can win; for them the correlation is recomputed in double
- * exactly as the double-precision algorithm computes it (C0 and Gram entries as dot products with
- * one fused multiply-add per term, in order: the bits of OpenBLAS's dgemm entries; then
- * c0_j - sum_a x_a G_{S_a j} one term at a time), and the largest wins, first index on ties. The
- * selected atoms, coefficients and stops are those of the all-double algorithm, bit for bit. */
+ * (C0 and Gram entries as dot products with one fused multiply-add per term, in order; then
+ * c0_j - sum_a x_a G_{S_a j} one term at a time, as the BLAS daxpy does), and the largest wins,
+ * first index on ties. The selected atoms, coefficients and stops are exactly those of OMP in double
+ * precision with dot products in that order. It is the order of OpenBLAS's dgemm entries for most
+ * shapes on processors with FMA (every product of the paper's regime, p = 1000, d = 100 or 90, but
+ * one-row ones), so there the results are those of the former dgemm form bit for bit; where
+ * OpenBLAS sums otherwise (p = 500, for one) they differ in the last bits. */
 #include "omp.h"
 
 #include <float.h>
@@ -114,10 +117,9 @@ slt_omp *slt_omp_alloc(size_t nmax, size_t pmax, size_t dmax, size_t kmax)
     return w;
 }
 
-/* out[r] = sum_k a_r[k] b[k] for r < 4, with one fused multiply-add per term, in order: the
- * arithmetic of each entry of OpenBLAS's dgemm on processors with FMA (sequential over the inner
- * dimension, which fits one block here); plain multiply-adds elsewhere. Four independent chains
- * at a time, to hide the latency of each. */
+/* out[r] = sum_k a_r[k] b[k] for r < 4, with one fused multiply-add per term, in order (most of
+ * OpenBLAS's dgemm kernels with FMA compute their entries so); plain multiply-adds where the
+ * processor has no FMA. Four independent chains at a time, to hide the latency of each. */
 FMA_TARGET static void dot4_fma(const double *const *a, const double *b, size_t n, double *out)
 {
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
