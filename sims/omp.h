@@ -1,6 +1,8 @@
 /* omp.h: orthogonal matching pursuit with exactly k atoms for a batch of signals (sparse_coding.md
- * section 4), over BLAS: one Gram matrix and one correlation product per batch. The workspace is
- * owned by the caller (slt_omp_alloc / slt_omp_free); results go to caller arrays. */
+ * section 4), over BLAS: one correlation product per batch and the Gram rows of the selected atoms,
+ * in single precision as a filter, the contending atoms verified in double (omp.c): the results of
+ * OMP in double precision. The workspace is owned by the caller (slt_omp_alloc / slt_omp_free);
+ * results go to caller arrays. */
 #ifndef SLT_OMP_H
 #define SLT_OMP_H
 

@@ -36,7 +36,8 @@ int slt_sc_trial(const slt_sc_config *c, gsl_rng *rng, slt_sc_result res[2], cha
 /* Bytes one trial needs (for the memory check). */
 double slt_sc_trial_bytes(const slt_sc_config *c);
 
-/* Loss and stop-gradient gradient on the scored columns cols[0..ncols) given the codes
+/* Loss and stop-gradient gradient on the scored columns cols[0..ncols) (cols NULL: all d columns,
+ * ncols = d) given the codes
  * (idx, coef: k per signal, idx -1 = unused): loss = (1/nb) sum_i ||Y_i,cols - z_i B_cols||^2,
  * grad[j, cols] -= (2/nb) z_ij R_i,cols for the active j of each signal (sparse, O(nb k ncols));
  * other entries of grad are left as they are. R is scratch of ncols doubles. */

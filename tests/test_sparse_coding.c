@@ -214,6 +214,22 @@ static void test_omp_rules(void)
     check_ok(idx[0] == 0 && fabs(coef[0] - 0.3) < 1e-15,
              "unscaled rule: |<2 e1, y>| = 1.2 beats |<e2, y>| = 1 (scaled would pick e2); coef 0.3 (got %d, %g)", idx[0],
              coef[0]);
+    /* correlations 5e-10 apart with the smaller one larger in single precision (1 + 6e-8, just over
+     * half a single-precision step, rounds up; 1 + 3e-8 rounds to 1), and 1e-12 apart, equal in single
+     * precision: omp.c's single-precision filter must hand both atoms to the double verification, at
+     * the first step and after a refit */
+    const double D7[] = {1, 6e-8, 1 + 3e-8, 3.05e-8}, y7[] = {1, 1};
+    slt_omp_run(w, D7, 2, 2, 2, y7, 2, 1, 1, idx, coef);
+    int near = idx[0] == 1;
+    const double D4[] = {1, 0, 1 + 1e-12, 0}, D5[] = {1 + 1e-12, 0, 1, 0}, y4[] = {1, 0};
+    slt_omp_run(w, D4, 2, 2, 2, y4, 2, 1, 1, idx, coef);
+    near &= idx[0] == 1;
+    slt_omp_run(w, D5, 2, 2, 2, y4, 2, 1, 1, idx, coef);
+    near &= idx[0] == 0;
+    const double D6[] = {1, 0, 0, 0, 1, 0, 0, 1 + 1e-12, 0}, y6[] = {2, 1, 0};
+    slt_omp_run(w, D6, 3, 3, 3, y6, 3, 1, 2, idx, coef);
+    near &= idx[0] == 0 && idx[1] == 2;
+    check_ok(near, "near-ties below single precision: the larger wins, at step 1 and after a refit");
     const double D3[] = {1, 0, 0, 1, 0, 0, 0, 0, 1}, y3[] = {1, 0, 0.5};
     size_t early = slt_omp_run(w, D3, 3, 3, 3, y3, 3, 1, 3, idx, coef);
     check_ok(early == 1 && idx[0] == 0 && idx[1] == 2 && idx[2] == -1 && coef[2] == 0,
