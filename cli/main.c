@@ -795,6 +795,34 @@ static int execute_on_rank(const run_req *r, const char *cmdline)
     return slt_mpi_bcast(0);
 }
 
+/* The figure of a committed table: the live figure's last frame, or --plot. */
+static int plot_table(const run_req *r, slt_plot_live *lv, const char *scratch, char *err)
+{
+    int rc;
+    if (lv) { /* the last frame, from the complete table */
+        live_finish(lv, r->out ? r->out : scratch);
+        if (scratch[0])
+            unlink(scratch);
+        return 0;
+    }
+    if (interrupted) {
+        if (scratch[0])
+            unlink(scratch);
+        return die(130, "interrupted after the table was complete%s%s; no figure drawn", r->out ? " in " : "",
+                   r->out ? r->out : "");
+    }
+    if (r->plot) {
+        rc = slt_plot_csv(r->out ? r->out : scratch, r->plot, &r->po, !r->out, err);
+        if (scratch[0])
+            unlink(scratch);
+        if (rc != SLT_OK)
+            return die(rc, "%s", err);
+        if (strcmp(r->plot, "dumb") != 0 && !r->quiet)
+            note("figure written to %s", r->plot);
+    }
+    return 0;
+}
+
 /* Run a checked request: stream the table, then draw the figure. */
 static int execute_run(const run_req *r, const char *cmdline)
 {
@@ -834,32 +862,20 @@ static int execute_run(const run_req *r, const char *cmdline)
     o.progress = !r->quiet && stderr_is_terminal() && !lv; /* a live figure is its own progress */
     rc = slt_run(&g, &o, err);
     slt_grid_free(&g);
+    /* rows whose theory failed were reported as they were written; the table is still complete,
+     * so it is committed and drawn, and the exit status says that some rows failed */
+    int rows_failed = rc == SLT_EROWS;
+    char rows_msg[SLT_ERRLEN];
+    snprintf(rows_msg, sizeof rows_msg, "%s", rows_failed ? err : "");
+    rc = rows_failed ? SLT_OK : rc;
     if ((rc = slt_mpi_bcast(finish_table(r, &o, &out, scratch, rc, err))) != SLT_OK) {
         slt_plot_live_close(lv);
         return rc;
     }
-    if (lv) { /* the last frame, from the complete table */
-        live_finish(lv, r->out ? r->out : scratch);
-        if (scratch[0])
-            unlink(scratch);
-        return 0;
-    }
-    if (interrupted) {
-        if (scratch[0])
-            unlink(scratch);
-        return die(130, "interrupted after the table was complete%s%s; no figure drawn", r->out ? " in " : "",
-                   r->out ? r->out : "");
-    }
-    if (r->plot) {
-        rc = slt_plot_csv(r->out ? r->out : scratch, r->plot, &r->po, !r->out, err);
-        if (scratch[0])
-            unlink(scratch);
-        if (rc != SLT_OK)
-            return die(rc, "%s", err);
-        if (strcmp(r->plot, "dumb") != 0 && !r->quiet)
-            note("figure written to %s", r->plot);
-    }
-    return 0;
+    rc = plot_table(r, lv, scratch, err);
+    if (rc != SLT_OK || !rows_failed)
+        return rc;
+    return rows_msg[0] ? die(SLT_EFAIL, "%s", rows_msg) : SLT_EFAIL;
 }
 
 static int cmd_run(int argc, char **argv)

@@ -26,7 +26,10 @@ typedef struct {
 } slt_run_opts;
 
 /* Run and stream the table to o->out. SLT_OK, SLT_EUSAGE (a point failed its check; nothing
- * written), SLT_EFAIL (message in err), SLT_EINTR (finished rows written). Under mpirun every
+ * written), SLT_EFAIL (message in err), SLT_EINTR (finished rows written), SLT_EROWS (the table
+ * is complete but the theory failed at some rows: their theory fields are empty, the first ten
+ * each reported on standard error as "sltsim: EXP: theory failed at ...", and err says how many
+ * more there were, or is empty when all were reported). Under mpirun every
  * rank calls it: rank 0 schedules and writes o->out, the others compute (their o->out unused).
  * With o->resume, batches whose rows are all among the first resume_rows are not run again. */
 int slt_run(const slt_grid *g, const slt_run_opts *o, char *err);

@@ -255,6 +255,9 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
     return rc ? SLT_EFAIL : SLT_OK;
 }
 
+/* SGD whose step size exceeds the stability limit diverges (sgd.md 4) */
+static const char *const infinite_cols[] = {"risk", "bias", "variance", "risk_head", "risk_tail", "bound_zou", "lower_jensen", NULL};
+
 const slt_experiment slt_exp_sgd = {
     .name = "sgd",
     .summary = "one-pass SGD vs accelerated SGD on linear regression: exact expected risk vs N (Li et al. 2024)",
@@ -307,4 +310,5 @@ const slt_experiment slt_exp_sgd = {
              .key = "left bottom",
              .title_params = "d,decay,sigma2,init,avg"},
     .columns = columns,
+    .infinite_cols = infinite_cols,
 };
