@@ -542,6 +542,7 @@ static int out_resume(out_t *o, const slt_grid *g, slt_run_opts *ro, char *err)
     int fd = fileno(o->f);
     char why[SLT_ERRLEN];
     long keep = 0;
+    ro->resume_blank = calloc(g->npoints + 1, 1); /* optional: without it, no recheck */
     int rc = slt_resume_scan(fd, g, ro, &ro->resume_rows, &keep, why);
     if (rc != SLT_OK) {
         snprintf(err, SLT_ERRLEN, "--resume: %.60s %s (%.160s)", o->partial,
@@ -781,7 +782,7 @@ static int execute_on_rank(const run_req *r, const char *cmdline)
 {
     char err[SLT_ERRLEN];
     slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted, NULL, NULL,
-                      0, 0};
+                      0, 0, NULL};
     slt_grid g;
     int rc = slt_grid_build(r->e, r->nassign, r->assign, &g, err);
     catch_signals();
@@ -830,14 +831,16 @@ static int execute_run(const run_req *r, const char *cmdline)
         return execute_on_rank(r, cmdline);
     char err[SLT_ERRLEN], scratch[4096] = "";
     slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted, NULL, NULL,
-                      0, 0};
+                      0, 0, NULL};
     slt_grid g;
     out_t out = {0};
     int rc = check_run(r, &g, &o, err);
     if (rc == SLT_OK) { /* only now, with the input known good, is anything created */
         catch_signals();
-        if ((rc = open_table(r, &g, &o, &out, scratch, sizeof scratch, err)) != SLT_OK)
+        if ((rc = open_table(r, &g, &o, &out, scratch, sizeof scratch, err)) != SLT_OK) {
             slt_grid_free(&g);
+            free(o.resume_blank);
+        }
     }
     int all = slt_mpi_max(rc); /* under mpirun, every rank starts or none */
     if (rc != SLT_OK) {
@@ -848,6 +851,7 @@ static int execute_run(const run_req *r, const char *cmdline)
     }
     if (all != SLT_OK) {
         slt_grid_free(&g);
+        free(o.resume_blank);
         snprintf(err, SLT_ERRLEN, "another MPI rank could not start the run");
         return slt_mpi_bcast(finish_table(r, &o, &out, scratch, SLT_EFAIL, err));
     }
@@ -862,6 +866,7 @@ static int execute_run(const run_req *r, const char *cmdline)
     o.progress = !r->quiet && stderr_is_terminal() && !lv; /* a live figure is its own progress */
     rc = slt_run(&g, &o, err);
     slt_grid_free(&g);
+    free(o.resume_blank);
     /* rows whose theory failed were reported as they were written; the table is still complete,
      * so it is committed and drawn, and the exit status says that some rows failed */
     int rows_failed = rc == SLT_EROWS;

@@ -271,11 +271,14 @@ static void finalize_batch(run_t *r, size_t bi, long trials)
     }
     free(b->raw);
     b->raw = NULL;
-    /* A failed theory costs its row's theory fields, not the run: the other rows stand. */
+    /* A failed theory costs its row's theory fields, not the run: the other rows stand. (A row
+     * already written before a resume may have its reason from recheck_resumed: replaced.) */
     for (size_t k = 0; k < b->npts && e->theory; k++) {
         size_t pt = b->pts[k];
-        if (slt_theory_at(e, &r->par[pt * e->nparams], &r->theory[pt * r->ntheory], err) != SLT_OK &&
-            !(r->row_err[pt] = strdup(err))) {
+        if (slt_theory_at(e, &r->par[pt * e->nparams], &r->theory[pt * r->ntheory], err) == SLT_OK)
+            continue;
+        free(r->row_err[pt]);
+        if (!(r->row_err[pt] = strdup(err))) {
             fail(r, "out of memory");
             return;
         }
@@ -612,6 +615,32 @@ static int prepare_shared(run_t *r, char *err)
     return rc == SLT_OK ? SLT_OK : SLT_EFAIL;
 }
 
+/* Resumed: the written rows with no theory value (o->resume_blank) get their theory again, so
+ * that one that failed before the interruption is reported now, in order, and counts for the
+ * exit status; the rows themselves stay as written. Costs only the theory of blank rows. */
+static int recheck_resumed(run_t *r, char *err)
+{
+    const slt_experiment *e = r->e;
+    double *out = malloc((r->ntheory + 1) * sizeof(double));
+    if (!out) {
+        snprintf(err, SLT_ERRLEN, "out of memory");
+        return SLT_EFAIL;
+    }
+    char why[SLT_ERRLEN];
+    for (size_t k = 0; e->theory && r->o->resume_blank && k < r->next_row; k++) {
+        if (!r->o->resume_blank[k] || slt_theory_at(e, &r->par[k * e->nparams], out, why) == SLT_OK)
+            continue;
+        if (!(r->row_err[k] = strdup(why))) {
+            free(out);
+            snprintf(err, SLT_ERRLEN, "out of memory");
+            return SLT_EFAIL;
+        }
+        report_row(r, k);
+    }
+    free(out);
+    return SLT_OK;
+}
+
 /* Before any unit runs: the units, the header (rank 0, unless resumed: then the batches whose
  * rows are all written are skipped), the experiment's shared state. */
 static int start(run_t *r, char *err)
@@ -629,8 +658,11 @@ static int start(run_t *r, char *err)
         b->skip = slt_mpi_rank() == 0 && o->resume && b->npts > 0 && b->pts[b->npts - 1] < o->resume_rows;
         r->units_total += b->skip ? 0 : r->per;
     }
-    if (slt_mpi_rank() == 0 && o->resume)
+    if (slt_mpi_rank() == 0 && o->resume) {
         r->next_row = o->resume_rows < r->np ? o->resume_rows : r->np;
+        if (recheck_resumed(r, err) != SLT_OK)
+            return SLT_EFAIL;
+    }
     else if (slt_mpi_rank() == 0 && slt_write_header(o->out, r->g, o) != 0) {
         snprintf(err, SLT_ERRLEN, "error writing the table: %s", strerror(errno));
         return SLT_EFAIL;

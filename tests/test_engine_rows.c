@@ -88,7 +88,7 @@ static result_t run(const char *spec, long trials, int threads)
     fflush(stderr);
     int saved = dup(2);
     dup2(fileno(errf), 2);
-    slt_run_opts o = {trials, 7, threads, 0, out, "test", NULL, NULL, NULL, 0, 0};
+    slt_run_opts o = {.trials = trials, .seed = 7, .threads = threads, .out = out, .command = "test"};
     r.rc = slt_run(&g, &o, r.err);
     fflush(stderr);
     dup2(saved, 2);
