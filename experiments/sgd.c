@@ -256,7 +256,8 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
 }
 
 /* SGD whose step size exceeds the stability limit diverges (sgd.md 4) */
-static const char *const infinite_cols[] = {"risk", "bias", "variance", "risk_head", "risk_tail", "bound_zou", "lower_jensen", NULL};
+static const char *const infinite_cols[] = {"risk", "bias", "variance", "risk_head", "risk_tail",
+                                            "bound_zou", "lower_jensen", NULL};
 
 const slt_experiment slt_exp_sgd = {
     .name = "sgd",

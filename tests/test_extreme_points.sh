@@ -88,7 +88,7 @@ extreme tilting lambda=1e-12,1e12
 extreme tilting-toy theta=-89.999999,0,89.999999 sigma=1e-12,100
 extreme sensitivity d=20 N=1 k=1
 extreme sc-toy c=0,1e3 m=1,64 delta=0,0.5
-extreme masked-sc visible=1e-12,0.999999
+extreme masked-sc visible=0.01,0.99
 extreme moons
 
 # A row whose theory fails (a genuine case: the WD fixed point of a feature of strength 1e-12 at
