@@ -662,8 +662,7 @@ static int start(run_t *r, char *err)
         r->next_row = o->resume_rows < r->np ? o->resume_rows : r->np;
         if (recheck_resumed(r, err) != SLT_OK)
             return SLT_EFAIL;
-    }
-    else if (slt_mpi_rank() == 0 && slt_write_header(o->out, r->g, o) != 0) {
+    } else if (slt_mpi_rank() == 0 && slt_write_header(o->out, r->g, o) != 0) {
         snprintf(err, SLT_ERRLEN, "error writing the table: %s", strerror(errno));
         return SLT_EFAIL;
     }
