@@ -586,6 +586,7 @@ static int out_resume(out_t *o, const slt_grid *g, slt_run_opts *ro, char *err)
     int fd = fileno(o->f);
     char why[SLT_ERRLEN];
     long keep = 0;
+    ro->resume_blank = calloc(g->npoints + 1, 1); /* optional: without it, no recheck */
     int rc = slt_resume_scan(fd, g, ro, &ro->resume_rows, &keep, why);
     if (rc != SLT_OK) {
         snprintf(err, SLT_ERRLEN, "--resume: %.60s %s (%.160s)", o->partial,
@@ -825,7 +826,7 @@ static int execute_on_rank(const run_req *r, const char *cmdline)
 {
     char err[SLT_ERRLEN];
     slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted, NULL, NULL,
-                      0, 0};
+                      0, 0, NULL};
     slt_grid g;
     int rc = slt_grid_build(r->e, r->nassign, r->assign, &g, err);
     catch_signals();
@@ -839,49 +840,10 @@ static int execute_on_rank(const run_req *r, const char *cmdline)
     return slt_mpi_bcast(0);
 }
 
-/* Run a checked request: stream the table, then draw the figure. */
-static int execute_run(const run_req *r, const char *cmdline)
+/* The figure of a committed table: the live figure's last frame, or --plot. */
+static int plot_table(const run_req *r, slt_plot_live *lv, const char *scratch, char *err)
 {
-    if (slt_mpi_rank() > 0)
-        return execute_on_rank(r, cmdline);
-    char err[SLT_ERRLEN], scratch[4096] = "";
-    slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted, NULL, NULL,
-                      0, 0};
-    slt_grid g;
-    out_t out = {0};
-    int rc = check_run(r, &g, &o, err);
-    if (rc == SLT_OK) { /* only now, with the input known good, is anything created */
-        catch_signals();
-        if ((rc = open_table(r, &g, &o, &out, scratch, sizeof scratch, err)) != SLT_OK)
-            slt_grid_free(&g);
-    }
-    int all = slt_mpi_max(rc); /* under mpirun, every rank starts or none */
-    if (rc != SLT_OK) {
-        char origin[200];
-        preset_origin(r->preset, err, origin, sizeof origin);
-        slt_mpi_bcast(rc);
-        return die(rc, "%s%s", origin, err);
-    }
-    if (all != SLT_OK) {
-        slt_grid_free(&g);
-        snprintf(err, SLT_ERRLEN, "another MPI rank could not start the run");
-        return slt_mpi_bcast(finish_table(r, &o, &out, scratch, SLT_EFAIL, err));
-    }
-    snprintf(sig_scratch, sizeof sig_scratch, "%s", scratch);
-    sig_armed = 1;
-    int live = r->plot && !strcmp(r->plot, "live");
-    slt_plot_live *lv = live ? slt_plot_live_open(r->out ? (out.partial[0] ? out.partial : r->out) : scratch, &r->po,
-                                                  !r->out)
-                             : NULL;
-    o.on_rows = lv ? live_rows : NULL;
-    o.on_rows_arg = lv;
-    o.progress = !r->quiet && stderr_is_terminal() && !lv; /* a live figure is its own progress */
-    rc = slt_run(&g, &o, err);
-    slt_grid_free(&g);
-    if ((rc = slt_mpi_bcast(finish_table(r, &o, &out, scratch, rc, err))) != SLT_OK) {
-        slt_plot_live_close(lv);
-        return rc;
-    }
+    int rc;
     if (lv) { /* the last frame, from the complete table */
         live_finish(lv, r->out ? r->out : scratch);
         if (scratch[0])
@@ -904,6 +866,65 @@ static int execute_run(const run_req *r, const char *cmdline)
             note("figure written to %s", r->plot);
     }
     return 0;
+}
+
+/* Run a checked request: stream the table, then draw the figure. */
+static int execute_run(const run_req *r, const char *cmdline)
+{
+    if (slt_mpi_rank() > 0)
+        return execute_on_rank(r, cmdline);
+    char err[SLT_ERRLEN], scratch[4096] = "";
+    slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted, NULL, NULL,
+                      0, 0, NULL};
+    slt_grid g;
+    out_t out = {0};
+    int rc = check_run(r, &g, &o, err);
+    if (rc == SLT_OK) { /* only now, with the input known good, is anything created */
+        catch_signals();
+        if ((rc = open_table(r, &g, &o, &out, scratch, sizeof scratch, err)) != SLT_OK) {
+            slt_grid_free(&g);
+            free(o.resume_blank);
+        }
+    }
+    int all = slt_mpi_max(rc); /* under mpirun, every rank starts or none */
+    if (rc != SLT_OK) {
+        char origin[200];
+        preset_origin(r->preset, err, origin, sizeof origin);
+        slt_mpi_bcast(rc);
+        return die(rc, "%s%s", origin, err);
+    }
+    if (all != SLT_OK) {
+        slt_grid_free(&g);
+        free(o.resume_blank);
+        snprintf(err, SLT_ERRLEN, "another MPI rank could not start the run");
+        return slt_mpi_bcast(finish_table(r, &o, &out, scratch, SLT_EFAIL, err));
+    }
+    snprintf(sig_scratch, sizeof sig_scratch, "%s", scratch);
+    sig_armed = 1;
+    int live = r->plot && !strcmp(r->plot, "live");
+    slt_plot_live *lv = live ? slt_plot_live_open(r->out ? (out.partial[0] ? out.partial : r->out) : scratch, &r->po,
+                                                  !r->out)
+                             : NULL;
+    o.on_rows = lv ? live_rows : NULL;
+    o.on_rows_arg = lv;
+    o.progress = !r->quiet && stderr_is_terminal() && !lv; /* a live figure is its own progress */
+    rc = slt_run(&g, &o, err);
+    slt_grid_free(&g);
+    free(o.resume_blank);
+    /* rows whose theory failed were reported as they were written; the table is still complete,
+     * so it is committed and drawn, and the exit status says that some rows failed */
+    int rows_failed = rc == SLT_EROWS;
+    char rows_msg[SLT_ERRLEN];
+    snprintf(rows_msg, sizeof rows_msg, "%s", rows_failed ? err : "");
+    rc = rows_failed ? SLT_OK : rc;
+    if ((rc = slt_mpi_bcast(finish_table(r, &o, &out, scratch, rc, err))) != SLT_OK) {
+        slt_plot_live_close(lv);
+        return rc;
+    }
+    rc = plot_table(r, lv, scratch, err);
+    if (rc != SLT_OK || !rows_failed)
+        return rc;
+    return rows_msg[0] ? die(SLT_EFAIL, "%s", rows_msg) : SLT_EFAIL;
 }
 
 static int cmd_run(int argc, char **argv)

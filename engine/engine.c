@@ -46,8 +46,13 @@ typedef struct {
     double t_start, t_drawn;
     int failed;
     char err[SLT_ERRLEN];
+    char **row_err;      /* np: why the theory of a row failed (NULL: it did not) */
+    size_t rows_failed;  /* rows written with a failed theory */
     void *ctx;
 } run_t;
+
+/* Rows whose failed theory is reported one line each; beyond that, only a count at the end. */
+#define MAX_ROW_REPORTS 10
 
 static double now(void)
 {
@@ -153,6 +158,39 @@ static void put_number(char **p, char *end, double v)
 
 static void fail(run_t *r, const char *msg);
 
+/* The point of row k as the user swept it ("gamma=1, lambda=1e-12"): the parameters the
+ * command line set or that vary, in sweep order, as the provenance line names them. */
+static void describe_point(const run_t *r, size_t k, char *buf, size_t len)
+{
+    const slt_experiment *e = r->e;
+    size_t o = 0;
+    buf[0] = 0;
+    for (size_t j = 0; j < e->nparams && o + 2 < len; j++) {
+        int i = r->g->order[j];
+        if (r->g->vals[i].n < 2 && !r->g->given[i])
+            continue;
+        char v[64];
+        slt_format_param(&e->params[i], r->par[k * e->nparams + i], v, sizeof v);
+        o += (size_t)snprintf(buf + o, len - o, "%s%s=%s", o ? ", " : "", e->params[i].name, v);
+    }
+    if (!buf[0])
+        snprintf(buf, len, "the default point");
+}
+
+/* Row k is written with its theory fields empty: say why, on one line, in grid order (so the
+ * messages are the same whatever the thread or rank count); past MAX_ROW_REPORTS only count. */
+static void report_row(run_t *r, size_t k)
+{
+    if (++r->rows_failed > MAX_ROW_REPORTS)
+        return;
+    char at[512];
+    describe_point(r, k, at, sizeof at);
+    if (r->o->progress)
+        fprintf(stderr, "\r%70s\r", "");
+    fprintf(stderr, "sltsim: %s: theory failed at %s (row %zu; theory fields left empty): %s\n", r->e->name,
+            at, k + 1, r->row_err[k]);
+}
+
 /* A write error stops the run: computing rows nobody can read wastes the user's time. */
 static void write_row(run_t *r, size_t k)
 {
@@ -188,7 +226,8 @@ static void write_row(run_t *r, size_t k)
         char msg[SLT_ERRLEN];
         snprintf(msg, sizeof msg, "error writing the table: %s", strerror(errno));
         fail(r, msg);
-    }
+    } else if (r->row_err[k])
+        report_row(r, k);
     free(line);
 }
 
@@ -266,12 +305,15 @@ static void finalize_batch(run_t *r, size_t bi, long trials)
     }
     free(b->raw);
     b->raw = NULL;
+    /* A failed theory costs its row's theory fields, not the run: the other rows stand. (A row
+     * already written before a resume may have its reason from recheck_resumed: replaced.) */
     for (size_t k = 0; k < b->npts && e->theory; k++) {
         size_t pt = b->pts[k];
-        if (e->theory(&r->par[pt * e->nparams], &r->theory[pt * r->ntheory], err) != SLT_OK) {
-            char msg[SLT_ERRLEN];
-            snprintf(msg, sizeof msg, "theory of %s failed: %.200s", e->name, err);
-            fail(r, msg);
+        if (slt_theory_at(e, &r->par[pt * e->nparams], &r->theory[pt * r->ntheory], err) == SLT_OK)
+            continue;
+        free(r->row_err[pt]);
+        if (!(r->row_err[pt] = strdup(err))) {
+            fail(r, "out of memory");
             return;
         }
     }
@@ -306,7 +348,9 @@ static int setup(run_t *r, const slt_grid *g, const slt_run_opts *o, char *err)
     r->q3 = malloc((np * r->nsimcols + 1) * sizeof(double));
     r->count = calloc(np, sizeof(long));
     r->ready = calloc(np, 1);
-    if (!r->par || !r->batch_of || !r->theory || !r->mean || !r->se || !r->q3 || !r->count || !r->ready) {
+    r->row_err = calloc(np + 1, sizeof(char *));
+    if (!r->par || !r->batch_of || !r->theory || !r->mean || !r->se || !r->q3 || !r->count || !r->ready ||
+        !r->row_err) {
         snprintf(err, SLT_ERRLEN, "out of memory for a grid of %zu points", np);
         return SLT_EFAIL;
     }
@@ -377,6 +421,9 @@ static void teardown(run_t *r)
     free(r->q3);
     free(r->count);
     free(r->ready);
+    for (size_t k = 0; r->row_err && k < r->np; k++)
+        free(r->row_err[k]);
+    free(r->row_err);
 }
 
 static int stopping(const run_t *r)
@@ -602,6 +649,32 @@ static int prepare_shared(run_t *r, char *err)
     return rc == SLT_OK ? SLT_OK : SLT_EFAIL;
 }
 
+/* Resumed: the written rows with no theory value (o->resume_blank) get their theory again, so
+ * that one that failed before the interruption is reported now, in order, and counts for the
+ * exit status; the rows themselves stay as written. Costs only the theory of blank rows. */
+static int recheck_resumed(run_t *r, char *err)
+{
+    const slt_experiment *e = r->e;
+    double *out = malloc((r->ntheory + 1) * sizeof(double));
+    if (!out) {
+        snprintf(err, SLT_ERRLEN, "out of memory");
+        return SLT_EFAIL;
+    }
+    char why[SLT_ERRLEN];
+    for (size_t k = 0; e->theory && r->o->resume_blank && k < r->next_row; k++) {
+        if (!r->o->resume_blank[k] || slt_theory_at(e, &r->par[k * e->nparams], out, why) == SLT_OK)
+            continue;
+        if (!(r->row_err[k] = strdup(why))) {
+            free(out);
+            snprintf(err, SLT_ERRLEN, "out of memory");
+            return SLT_EFAIL;
+        }
+        report_row(r, k);
+    }
+    free(out);
+    return SLT_OK;
+}
+
 /* Before any unit runs: the units, the header (rank 0, unless resumed: then the batches whose
  * rows are all written are skipped), the experiment's shared state. */
 static int start(run_t *r, char *err)
@@ -619,16 +692,19 @@ static int start(run_t *r, char *err)
         b->skip = slt_mpi_rank() == 0 && o->resume && b->npts > 0 && b->pts[b->npts - 1] < o->resume_rows;
         r->units_total += b->skip ? 0 : r->per;
     }
-    if (slt_mpi_rank() == 0 && o->resume)
+    if (slt_mpi_rank() == 0 && o->resume) {
         r->next_row = o->resume_rows < r->np ? o->resume_rows : r->np;
-    else if (slt_mpi_rank() == 0 && slt_write_header(o->out, r->g, o) != 0) {
+        if (recheck_resumed(r, err) != SLT_OK)
+            return SLT_EFAIL;
+    } else if (slt_mpi_rank() == 0 && slt_write_header(o->out, r->g, o) != 0) {
         snprintf(err, SLT_ERRLEN, "error writing the table: %s", strerror(errno));
         return SLT_EFAIL;
     }
     return prepare_shared(r, err);
 }
 
-/* Rank 0's status at the end: a failure, an interrupt (rows missing), or a write error. */
+/* Rank 0's status at the end: a failure, an interrupt (rows missing), a write error, or rows
+ * whose theory failed (each reported as it was written; here the count of those not shown). */
 static int outcome(run_t *r, char *err)
 {
     if (r->failed) {
@@ -643,7 +719,13 @@ static int outcome(run_t *r, char *err)
         snprintf(err, SLT_ERRLEN, "error writing the table");
         return SLT_EFAIL;
     }
-    return SLT_OK;
+    if (r->rows_failed == 0)
+        return SLT_OK;
+    err[0] = 0;
+    if (r->rows_failed > MAX_ROW_REPORTS)
+        snprintf(err, SLT_ERRLEN, "%s: theory failed at %zu more rows (%zu in all; their theory fields are empty)",
+                 r->e->name, r->rows_failed - MAX_ROW_REPORTS, r->rows_failed);
+    return SLT_EROWS;
 }
 
 int slt_run(const slt_grid *g, const slt_run_opts *o, char *err)

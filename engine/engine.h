@@ -23,10 +23,17 @@ typedef struct {
     void *on_rows_arg;
     int resume;             /* out already holds the header and the first resume_rows rows */
     size_t resume_rows;
+    /* Optional, one byte per grid point: slt_resume_scan marks the written rows whose theory
+     * fields are all empty, and slt_run computes their theory again, so that a row whose theory
+     * failed before the interruption is reported (and exits 1) like the rows computed now. */
+    unsigned char *resume_blank;
 } slt_run_opts;
 
 /* Run and stream the table to o->out. SLT_OK, SLT_EUSAGE (a point failed its check; nothing
- * written), SLT_EFAIL (message in err), SLT_EINTR (finished rows written). Under mpirun every
+ * written), SLT_EFAIL (message in err), SLT_EINTR (finished rows written), SLT_EROWS (the table
+ * is complete but the theory failed at some rows: their theory fields are empty, the first ten
+ * each reported on standard error as "sltsim: EXP: theory failed at ...", and err says how many
+ * more there were, or is empty when all were reported). Under mpirun every
  * rank calls it: rank 0 schedules and writes o->out, the others compute (their o->out unused).
  * With o->resume, batches whose rows are all among the first resume_rows are not run again. */
 int slt_run(const slt_grid *g, const slt_run_opts *o, char *err);
@@ -39,7 +46,8 @@ int slt_validate(const slt_grid *g, const slt_run_opts *o, char *err);
 int slt_write_header(FILE *f, const slt_grid *g, const slt_run_opts *o);
 /* A resumed table: the file at fd must begin with exactly the header this run writes, followed
  * by rows of this grid in order (the last line may be cut). Sets *rows (complete rows) and *keep
- * (bytes up to the end of the last of them). SLT_OK, or SLT_EUSAGE with err saying what differs. */
+ * (bytes up to the end of the last of them), and o->resume_blank[k] for those rows when given.
+ * SLT_OK, or SLT_EUSAGE with err saying what differs. */
 int slt_resume_scan(int fd, const slt_grid *g, const slt_run_opts *o, size_t *rows, long *keep, char *err);
 /* Library versions in use: "gsl 2.7.1; fftw 3.3.10; blas openblas 0.3.21" */
 void slt_library_versions(char *buf, size_t len);

@@ -68,9 +68,11 @@ static int scan_header(FILE *f, const char *want, char **line, size_t *cap, long
     return SLT_OK;
 }
 
-/* The rows: complete lines, each the row of the next grid point with every column. */
-static int scan_rows(FILE *f, const slt_grid *g, size_t ncols, char **line, size_t *cap, size_t *rows,
-                     long *pos, char *err)
+/* The rows: complete lines, each the row of the next grid point with every column. blank[k], if
+ * given: whether row k's theory fields are all empty (the theory columns follow the prefix, and
+ * at least the trials column follows them, so each empty one is a lone comma). */
+static int scan_rows(FILE *f, const slt_grid *g, size_t ncols, unsigned char *blank, char **line, size_t *cap,
+                     size_t *rows, long *pos, char *err)
 {
     char prefix[4096];
     double *par = malloc((g->e->nparams + 1) * sizeof(double));
@@ -90,6 +92,11 @@ static int scan_rows(FILE *f, const slt_grid *g, size_t ncols, char **line, size
             snprintf(err, SLT_ERRLEN, "row %zu is not the row of this grid's point %zu", *rows + 1, *rows + 1);
             rc = SLT_EUSAGE;
         } else {
+            size_t plen = strlen(prefix), nt = slt_count(g->e->theory_cols), j = 0;
+            while (j < nt && (*line)[plen + j] == ',')
+                j++;
+            if (blank)
+                blank[*rows] = nt > 0 && j == nt;
             ++*rows;
             *pos += n;
         }
@@ -122,10 +129,12 @@ int slt_resume_scan(int fd, const slt_grid *g, const slt_run_opts *o, size_t *ro
         return SLT_EFAIL;
     }
     rewind(f);
-    size_t ncols = e->nparams + slt_count(e->theory_cols) + 2 * slt_count(e->sim_cols) + 1;
+    size_t ncols = e->nparams + slt_count(e->theory_cols) + 1;
+    for (size_t j = 0; j < slt_count(e->sim_cols); j++)
+        ncols += slt_is_quantile_col(e, j) ? 3 : 2; /* NAME_med, NAME_q1, NAME_q3 */
     int rc = scan_header(f, want, &line, &cap, keep, err);
     if (rc == SLT_OK)
-        rc = scan_rows(f, g, ncols, &line, &cap, rows, keep, err);
+        rc = scan_rows(f, g, ncols, o->resume_blank, &line, &cap, rows, keep, err);
     free(line);
     free(want);
     fclose(f);

@@ -16,6 +16,9 @@
 
 /* Status codes returned by library functions (and used as the CLI's exit status). */
 enum { SLT_OK = 0, SLT_EFAIL = 1, SLT_EUSAGE = 2, SLT_EINTR = 130 };
+/* slt_run only: the table is complete, but the theory failed at some rows (their theory fields
+ * are empty, each reported on standard error). The CLI writes the table and exits 1. */
+enum { SLT_EROWS = 3 };
 
 /* A field that was not computed at a point ("empty" in the CSV). It is a NaN with a payload,
  * distinct from the NaN a formula may legitimately produce. Test with slt_is_empty(). */
@@ -79,7 +82,9 @@ typedef struct slt_experiment {
     const char *const *sim_cols;    /* NULL-terminated; each gives NAME_sim and NAME_se */
     const char *const *batch_params; /* NULL-terminated names that one trial may serve jointly */
 
-    /* Theory at one point: fill out[j] for theory column j (slots start empty). */
+    /* Theory at one point: fill out[j] for theory column j (slots start empty). A root search,
+     * quadrature or iteration that fails returns SLT_EFAIL with the reason in err: the engine
+     * leaves the row's theory fields empty, reports it, and the run exits 1 at the end. */
     int (*theory)(const double *par, double *out, char *err);
     /* One Monte Carlo trial for every point of a batch: fill out[k * nsim + j] for point k and
      * simulated quantity j (slots start empty; leave empty what this trial did not compute).
@@ -113,10 +118,19 @@ typedef struct slt_experiment {
      * provenance as "# derived: ..." lines (one per distinct text) and shown by `describe` at the
      * defaults. May be NULL. */
     void (*derived)(const double *par, char *text, size_t len);
+    /* Optional, NULL-terminated: theory columns that may legitimately be +-inf (a risk that
+     * diverges at the interpolation threshold). In any other theory column an infinity, and in
+     * every column a NaN, is taken for a failure of the row's theory (see slt_theory_at). */
+    const char *const *infinite_cols;
 } slt_experiment;
 
 /* The experiment's default number of trials (its own, or SLT_DEFAULT_TRIALS). */
 long slt_default_trials(const slt_experiment *e);
+
+/* The theory of e at one point, checked: out[j] (every theory column) starts empty; SLT_OK, or
+ * SLT_EFAIL with the reason in err and every field of out empty, when the theory failed or wrote
+ * a NaN, or an infinity into a column not in e->infinite_cols. */
+int slt_theory_at(const slt_experiment *e, const double *par, double *out, char *err);
 
 /* Whether simulated quantity j of e (index into sim_cols) is aggregated by quantiles. */
 int slt_is_quantile_col(const slt_experiment *e, size_t j);

@@ -1,5 +1,6 @@
 /* util.c: small shared pieces of the engine: the empty-field marker, list lengths, the
- * registry lookups, the memory budget and its refusal message, and library versions. */
+ * registry lookups, the checked theory of one point, the memory budget and its refusal message,
+ * and library versions. */
 #include <malloc.h>
 #include <math.h>
 #include <stdarg.h>
@@ -42,6 +43,37 @@ size_t slt_count(const char *const *list)
 long slt_default_trials(const slt_experiment *e)
 {
     return e->default_trials > 0 ? e->default_trials : SLT_DEFAULT_TRIALS;
+}
+
+static int may_be_infinite(const slt_experiment *e, const char *col)
+{
+    for (const char *const *c = e->infinite_cols; c && *c; c++)
+        if (!strcmp(*c, col))
+            return 1;
+    return 0;
+}
+
+/* A NaN is never a theory value: it is a root search or a quadrature that went wrong without
+ * saying so, and written as "nan" it would pass for mathematics. */
+int slt_theory_at(const slt_experiment *e, const double *par, double *out, char *err)
+{
+    size_t nt = slt_count(e->theory_cols);
+    for (size_t j = 0; j < nt; j++)
+        out[j] = slt_empty();
+    err[0] = 0;
+    int rc = e->theory(par, out, err) == SLT_OK ? SLT_OK : SLT_EFAIL;
+    if (rc != SLT_OK && !err[0])
+        snprintf(err, SLT_ERRLEN, "no reason given");
+    for (size_t j = 0; j < nt && rc == SLT_OK; j++) {
+        if (slt_is_empty(out[j]) || isfinite(out[j]) || (isinf(out[j]) && may_be_infinite(e, e->theory_cols[j])))
+            continue;
+        snprintf(err, SLT_ERRLEN, "column %s came out %s", e->theory_cols[j],
+                 isnan(out[j]) ? "NaN" : out[j] > 0 ? "+inf" : "-inf");
+        rc = SLT_EFAIL;
+    }
+    for (size_t j = 0; j < nt && rc != SLT_OK; j++)
+        out[j] = slt_empty();
+    return rc;
 }
 
 int slt_param_index(const slt_experiment *e, const char *name)

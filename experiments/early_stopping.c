@@ -155,6 +155,9 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
     return rc ? SLT_EFAIL : SLT_OK;
 }
 
+/* at alpha = 1 with noise the unregularised error diverges; without noise t* is infinite (linear.md 4.4, 4.5) */
+static const char *const infinite_cols[] = {"tstar", "test_tstar", "test_inf", "test_ridge", NULL};
+
 const slt_experiment slt_exp_early_stopping = {
     .name = "early-stopping",
     .summary = "early stopping vs end of training vs optimal weight decay: test error vs alpha (Advani-Saxe 2017)",
@@ -195,4 +198,5 @@ const slt_experiment slt_exp_early_stopping = {
     .plot = {.y = "test_tstar,test_inf,test_ridge",
              .ylabel = "test error E_g (noise included)",
              .title_params = "snr,w0var"},
+    .infinite_cols = infinite_cols,
 };

@@ -138,6 +138,9 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
     return rc ? SLT_EFAIL : SLT_OK;
 }
 
+/* gradient descent with eta above 2/lambda_max diverges; without noise t* is infinite (linear.md 4.5) */
+static const char *const infinite_cols[] = {"train", "test", "tstar", NULL};
+
 const slt_experiment slt_exp_gd_dynamics = {
     .name = "gd-dynamics",
     .summary = "gradient flow / descent on linear regression: train and test error vs time (Advani-Saxe 2017)",
@@ -184,4 +187,5 @@ const slt_experiment slt_exp_gd_dynamics = {
              .ylabel = "error  (test E_g, noise included; train E_t)",
              .key = "left top", /* the upper right is where alpha = 1 diverges */
              .title_params = "snr,w0var,eta"},
+    .infinite_cols = infinite_cols,
 };

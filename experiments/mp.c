@@ -138,6 +138,9 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
     return rc ? SLT_EFAIL : SLT_OK;
 }
 
+/* at ratio 1 the density diverges like 1/sqrt(x) at x = 0 (linear.md 1.1) */
+static const char *const infinite_cols[] = {"density", NULL};
+
 const slt_experiment slt_exp_mp = {
     .name = "mp",
     .summary = "Marchenko-Pastur law: eigenvalue density of X'X, atom at 0, vs sampled spectra",
@@ -185,4 +188,5 @@ const slt_experiment slt_exp_mp = {
              .ylabel = "eigenvalue density (continuous part)",
              .yrange = "0:*",
              .title_params = "N,norm"},
+    .infinite_cols = infinite_cols,
 };

@@ -229,6 +229,9 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
     return rc ? SLT_EFAIL : SLT_OK;
 }
 
+/* the ridgeless error diverges at the interpolation threshold psi1 = psi2 with noise (random_features.md) */
+static const char *const infinite_cols[] = {"test", "bias", "variance", NULL};
+
 const slt_experiment slt_exp_rf = {
     .name = "rf",
     .summary = "random-features ridge regression: test error vs N/d, i.i.d. or structured weights (Mei-Montanari 2019)",
@@ -295,4 +298,5 @@ const slt_experiment slt_exp_rf = {
              .ylabel = "test error  E (f(x) - f_hat(x))^2",
              .key = "left bottom", /* the curves start high on the left: free corner */
              .title_params = "psi2,act,F1,tau2,d"},
+    .infinite_cols = infinite_cols,
 };

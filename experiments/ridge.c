@@ -155,6 +155,9 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
     return rc ? SLT_EFAIL : SLT_OK;
 }
 
+/* the risk diverges at gamma = 1 with noise (linear.md 1.2), the finite-n risk at p = n - 1 .. n + 1 */
+static const char *const infinite_cols[] = {"risk", "variance", "risk_finite", NULL};
+
 const slt_experiment slt_exp_ridge = {
     .name = "ridge",
     .summary = "ridge and minimum-norm least squares: risk vs p/n (HMRT 2019)",
@@ -192,4 +195,5 @@ const slt_experiment slt_exp_ridge = {
     .plot = {.y = "risk",
              .ylabel = "excess risk  (beta_hat - beta)' Sigma (beta_hat - beta)",
              .title_params = "lambda,r2,sigma2,n"},
+    .infinite_cols = infinite_cols,
 };

@@ -260,6 +260,10 @@ static void derived(const double *par, char *text, size_t len)
     sgd_derived_text(par, P_STEPS, par[P_D], par[P_DECAY], par[P_LOGDECAY], text, len);
 }
 
+/* SGD whose step size exceeds the stability limit diverges (sgd.md 4) */
+static const char *const infinite_cols[] = {"risk", "bias", "variance", "risk_head", "risk_tail",
+                                            "bound_zou", "lower_jensen", NULL};
+
 const slt_experiment slt_exp_sgd = {
     .name = "sgd",
     .derived = derived,
@@ -313,4 +317,5 @@ const slt_experiment slt_exp_sgd = {
              .key = "left bottom",
              .title_params = "d,decay,sigma2,init,avg"},
     .columns = columns,
+    .infinite_cols = infinite_cols,
 };

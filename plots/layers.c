@@ -38,12 +38,13 @@ static int row_params(const plot_ctx *x, size_t r, double *par)
     return 0;
 }
 
+/* As the engine does: a failed theory, or a NaN, leaves every value empty (no point drawn). */
 static int theory_at(const slt_experiment *e, double *par, double *out)
 {
     char err[SLT_ERRLEN];
     for (size_t j = 0; j < slt_count(e->theory_cols); j++)
         out[j] = slt_empty();
-    return !(e->check && e->check(par, 0, 1, err) != SLT_OK) && e->theory(par, out, err) == SLT_OK;
+    return !(e->check && e->check(par, 0, 1, err) != SLT_OK) && slt_theory_at(e, par, out, err) == SLT_OK;
 }
 
 /* The theory columns of one curve on up to 400 points spanning its x range, evaluated by the

@@ -12,7 +12,9 @@ provenance (the '#' lines: version, command, seed, libraries, sweep) is attached
 A parameter whose name is a Python keyword takes a trailing underscore (``lambda_=0.1``). A list or
 tuple becomes a list ``a,b,c``; numbers are written so that they round-trip; a string is passed as
 it is (a grid ``"0.1:5:40:log"`` or a word ``"relu"``). Errors raise SltsimError with sltsim's own
-message and exit status (2 bad input, 1 a failure while running, 130 interrupted).
+message and exit status (2 bad input, 1 a failure while running, 130 interrupted). A complete table in
+which the theory failed at some rows (their theory fields empty; sltsim exits 1) is returned, with
+one SltsimWarning per line sltsim wrote about them.
 
 The binary is $SLTSIM if set, else the build tree next to this file (../sltsim), else sltsim on PATH.
 """
@@ -22,10 +24,12 @@ import keyword
 import math
 import numbers
 import os
+import re
 import shutil
 import subprocess
+import warnings
 
-__all__ = ["SltsimError", "run", "read_csv", "describe", "experiments", "figures", "figure", "plot",
+__all__ = ["SltsimError", "SltsimWarning", "run", "read_csv", "describe", "experiments", "figures", "figure", "plot",
            "version", "binary"]
 
 
@@ -40,6 +44,15 @@ class SltsimError(Exception):
         self.args_ = list(args_)
 
 
+class SltsimWarning(UserWarning):
+    """The table is complete, but the theory failed at some of its rows (their theory fields are
+    empty): the message is sltsim's line about them, without 'sltsim: '."""
+
+
+# sltsim's lines about rows whose theory failed (the table itself is complete; exit status 1)
+_ROWS_FAILED = re.compile(r"sltsim: [A-Za-z0-9_-]+: theory failed at ")
+
+
 def binary():
     """The sltsim executable this module runs."""
     env = os.environ.get("SLTSIM")
@@ -52,12 +65,17 @@ def binary():
 
 
 def _call(args, check=True):
-    """Run sltsim with args; return its standard output. Raises SltsimError on a non-zero exit."""
+    """Run sltsim with args; return its standard output. Raises SltsimError on a non-zero exit,
+    except for a complete table with rows whose theory failed: one SltsimWarning per such line."""
     cmd = [binary()] + [str(a) for a in args]
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, LC_ALL="C"))
     except OSError as e:
         raise SltsimError(f"cannot run {cmd[0]}: {e.strerror}", 127, args) from None
+    if check and p.returncode == 1 and p.stderr and all(_ROWS_FAILED.match(l) for l in p.stderr.splitlines()):
+        for l in p.stderr.splitlines():
+            warnings.warn(l[len("sltsim: "):], SltsimWarning, stacklevel=3)
+        return p.stdout
     if check and p.returncode != 0:
         lines = [l for l in p.stderr.splitlines() if l.startswith("sltsim: ")]
         msg = lines[-1][len("sltsim: "):] if lines else (p.stderr.strip().splitlines() or ["no message"])[-1]

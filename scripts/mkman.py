@@ -42,7 +42,9 @@ EXAMPLES = [
 
 EXIT = [("0", "success."),
         ("1", "a failure while running: input/output, or a numerical method that did not converge "
-              "(the message says which)."),
+              "(the message says which); or a complete table in which the theory failed at some rows: "
+              "their theory fields are empty, and a line \"sltsim: EXP: theory failed at ...\" on standard "
+              "error names each (the first ten; then a count)."),
         ("2", "bad usage or bad input: one line on standard error, starting \"sltsim: \", names the parameter or "
               "option and what is allowed; nothing is written."),
         ("130", "interrupted; every row finished so far has been written.")]
@@ -53,8 +55,9 @@ OUTPUT = [
     "point (and per step of an internal axis such as time).",
     "Columns: the parameters, then the theory quantities by plain name (risk, test), then for each "
     "simulated quantity NAME_sim (the mean over trials) and NAME_se (its standard error), then trials. "
-    "Numbers round-trip (%.10g); inf and nan where the mathematics says so; an empty field where a "
-    "quantity was not computed at that point.",
+    "Numbers round-trip (%.10g); inf where the mathematics says so (a theory value is never nan); an "
+    "empty field where a quantity was not computed at that point, or where the theory failed at it "
+    "(see EXIT STATUS).",
     "The same seed gives byte-identical output whatever --threads is, and whatever the number of MPI "
     "ranks. An output file FILE is written as FILE.partial beside it and renamed into place on success: "
     "a failed or interrupted run never destroys an existing file, and leaves its finished rows in "

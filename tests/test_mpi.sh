@@ -1,8 +1,8 @@
 #!/bin/sh
 # MPI (TAP; run by make check when built --with-mpi): under `mpirun -np K` (K = 1, 2, 3, any
 # --threads) sltsim writes the file a single process writes, byte for byte, for ridge, rf (with
-# FFTW-structured features) and gd-dynamics (a time axis); rank 0 alone speaks and writes; a
-# SIGTERM keeps the finished rows, and --resume under mpirun completes them. Tiny grids.
+# FFTW-structured features) and gd-dynamics (a time axis), and rows whose theory fails (exit 1);
+# rank 0 alone speaks and writes; a SIGTERM keeps the finished rows, and --resume under mpirun completes them. Tiny grids.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
 one_line() { [ "$(wc -l < "$1")" -eq 1 ] && grep -q '^sltsim: ' "$1"; }
 MPIRUN=${MPIRUN:-mpirun}
@@ -29,6 +29,16 @@ same_ranks ridge n=20:60:5 gamma=2 lambda=0,0.1 --trials 0
 same_ranks rf psi1=0.5,2 psi2=2 d=16 --trials 4
 same_ranks rf features=iid,sorf d=16 psi1=0.5,1 --trials 3
 same_ranks gd-dynamics alpha=0.5,2 snr=4 t=0.1:100:5:log N=30 --trials 5
+
+# rows whose theory fails (a genuine case, see tests/test_extreme_points.sh): under mpirun the same
+# file, the same 'sltsim: ' lines from rank 0 only, and exit 1
+FAIL="run starvation s1=1e-12,2 s2=100 lambda=1e-12 t=0,1 eta=1e-6 --trials 2"
+(cd "$T/one" && rm -f f.csv && "$S" $FAIL --threads 1 -o f.csv 2> ferr)
+for k in 2 3; do
+    (cd "$T/k$k" && rm -f f.csv && mpi $k $FAIL --threads 1 -o f.csv 2> ferr); st=$?
+    [ $st -eq 1 ] && cmp -s "$T/one/f.csv" "$T/k$k/f.csv" && cmp -s "$T/one/ferr" "$T/k$k/ferr" && [ -s "$T/one/ferr" ]
+    ok $? "mpirun -np $k, rows whose theory fails: the same file and messages, exit 1 (exit $st)"
+done
 
 # standard output, and the figure drawn by rank 0 only
 "$S" run ridge gamma=0.5,2 n=30 --trials 3 --plot dumb > "$T/one/so.txt" 2> "$T/one/so.err"

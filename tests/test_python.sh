@@ -92,6 +92,17 @@ try:
 except sltsim.SltsimError as err:
     ok(err.status == 2 and "nosuch" in err.message, f"describe('nosuch'): {err.message}")
 
+# rows whose theory failed: the table, and one SltsimWarning per row (a genuine failing point, see
+# tests/test_extreme_points.sh)
+import warnings
+with warnings.catch_warnings(record=True) as w:
+    warnings.simplefilter("always")
+    tf = sltsim.run("starvation", s1=(1e-12, 2), s2=100, lambda_=1e-12, t=0, eta=1e-6, trials=0)
+rf = tf.to_dict("records")
+ok(len(rf) == 2 and math.isnan(rf[0]["z1_star"]) and abs(rf[1]["z1_star"] - 35.24333268) < 1e-6
+   and len(w) == 1 and issubclass(w[0].category, sltsim.SltsimWarning) and "theory failed at s1=1e-12" in str(w[0].message),
+   f"failing rows: the table comes back, one SltsimWarning ({[str(x.message)[:60] for x in w]})")
+
 # threads do not change the numbers
 a = sltsim.run("ridge", gamma="0.2:3:5", trials=4, threads=1)
 b = sltsim.run("ridge", gamma="0.2:3:5", trials=4, threads=2)

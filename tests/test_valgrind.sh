@@ -16,7 +16,7 @@ check() {
     if [ $st -ne 99 ] && ! grep -q '^not ok' "$T/out"; then echo "ok $n - memcheck clean: $what"
     else echo "not ok $n - memcheck: $what (exit $st)"; head -30 "$T/err" | sed 's/^/# /'; fi
 }
-for t in test_mp test_ridge test_advani_saxe test_activation test_mei_montanari test_structured test_figure; do
+for t in test_mp test_ridge test_advani_saxe test_activation test_mei_montanari test_structured test_figure test_engine_rows; do
     [ -x "$B/tests/$t" ] && check "$t" "$B/tests/$t"
 done
 for e in $($S list | awk '{print $1}'); do

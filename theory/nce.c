@@ -117,9 +117,24 @@ int slt_nce_grad(double R, double theta, double cp, double g[2])
     return (integrate(f_nce, &p1, 1e-14, &g[0]) || integrate(f_nce, &p2, 1e-14, &g[1])) ? 1 : 0;
 }
 
+/* Whether GD from theta = 0 can come within tol of R in T steps at all. |dL/dtheta| <=
+ * E_{N(R,1)}|x - theta| + E_{N(0,1)}|x - theta| <= R + 2|theta| + 2 sqrt(2/pi), since the
+ * sigmoid weights are <= 1 (extras.md 3); so |theta_t| <= b ((1 + 2 eta)^t - 1) with
+ * b = R/2 + sqrt(2/pi), and reaching needs |theta_t| > R - tol. A tiny eta (1e-12: 2e5 steps
+ * move theta by 1e-6) is thus answered at once, instead of after T steps of two quadratures. */
+static int gd_can_reach(double R, double eta, double tol, long T)
+{
+    double b = 0.5 * R + sqrt(2 / M_PI);
+    return b * expm1((double)T * log1p(2 * eta)) > R - tol;
+}
+
 int slt_nce_gd_iters(double R, double eta, double tol, long T, long *iters)
 {
     double theta = 0, cp = 0, g[2];
+    if (!gd_can_reach(R, eta, tol, T)) {
+        *iters = -1;
+        return 0;
+    }
     for (long t = 1; t <= T; t++) {
         if (slt_nce_grad(R, theta, cp, g))
             return 1;
