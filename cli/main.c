@@ -1068,7 +1068,10 @@ static char *preset_command(const slt_preset *p, const run_req *r, int seed_give
 static int figure_paths(const char *dir, const char *name, char *csv, char *png, size_t len)
 {
     struct stat st;
-    /* only rank 0 writes (under mpirun the others may see another machine's disk) */
+    /* only rank 0 writes (under mpirun the others may see another machine's disk); a missing
+     * folder is made (one level, like mkdir) once the preset has passed every check */
+    if (slt_mpi_rank() == 0 && stat(dir, &st) != 0 && errno == ENOENT && mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return die(2, "-o: cannot make the folder '%.160s': %s", dir, strerror(errno));
     if (slt_mpi_rank() == 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK) != 0))
         return die(2, "-o: '%.160s' is not a writable folder", dir);
     if ((size_t)snprintf(csv, len, "%s/%s.csv", dir, name) >= len ||

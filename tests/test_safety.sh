@@ -68,10 +68,12 @@ done
 # every shipped preset passes validation: refused only by a deliberately impossible -o folder
 for f in "${SRCDIR:-.}"/figures/*.fig; do
     name=$(basename "$f" .fig)
-    $S figure "$name" -o "$T/nosuch" > /dev/null 2> "$T/err"; st=$?
-    [ $st -eq 2 ] && grep -q "^sltsim: -o: '$T/nosuch' is not a writable folder" "$T/err"
+    $S figure "$name" -o "$T/nosuch/deeper" > /dev/null 2> "$T/err"; st=$?
+    [ $st -eq 2 ] && grep -q "^sltsim: -o: cannot make the folder '$T/nosuch/deeper'" "$T/err"
     ok $? "item 6: preset $name valid up to the output folder ($(cat "$T/err"))"
 done
+$S figure ridgeless -o "$T/made" --trials 0 -q > /dev/null 2> "$T/err"; st=$?
+[ $st -eq 0 ] && is_png "$T/made/ridgeless.png"; ok $? "figure -o: a missing folder is made (exit $st: $(cat "$T/err"))"
 is "$($S figure list | grep -c '')" "$(ls "${SRCDIR:-.}"/figures/*.fig | grep -c '')" "item 6: figure list shows every preset"
 $S figure list | grep -q '^ridgeless  *Ridgeless least squares: double descent (ridge)$'; ok $? "item 6: figure list shows titles"
 
