@@ -28,12 +28,14 @@ for d in 2000 20000; do
     done
 done
 ts=$(cpu ./sltsim run sgd d=200 N=2000 algo=asgd init=large --trials 10000 --quiet -o bench/out/sgd_sltsim.csv)
+t1=$(cpu ./sltsim run sgd d=200 N=2000 algo=asgd init=large --trials 2000 --threads 1 --quiet -o /dev/null)
 /usr/bin/time -f "%U %S" -o bench/out/sgd_numpy.time "$PY" bench/ref_sgd_numpy.py 200 2000 "$NPT" asgd > bench/out/sgd_numpy.csv
 tn=$(awk '{print $1 + $2}' bench/out/sgd_numpy.time)
 echo "| Monte Carlo, sltsim, ASGD, d = 200, N = 2000, 10000 trials | $ts | $(awk -v t="$ts" 'BEGIN{printf "%.2f ms per trial", t / 10}') |"
+echo "| Monte Carlo, sltsim, the same, one thread, 2000 trials | $t1 | $(awk -v t="$t1" 'BEGIN{printf "%.2f ms per trial", t / 2}') |"
 echo "| Monte Carlo, numpy $("$PY" -c 'import numpy; print(numpy.__version__)'), same, $NPT trials (vectorised) | $tn | $(awk -v t="$tn" -v n="$NPT" 'BEGIN{printf "%.2f ms per trial", t / n * 1000}') |"
 echo
-awk -v a="$ts" -v b="$tn" -v n="$NPT" 'BEGIN{printf "sltsim / numpy CPU per trial: %.1fx faster (target 5x). numpy runs %d trials at once, about its fastest per trial\n(at 1000 trials its arrays outgrow the cache: 16 ms per trial here).\n", (b / n) / (a / 10000), n}'
+awk -v a="$ts" -v a1="$t1" -v b="$tn" -v n="$NPT" 'BEGIN{printf "sltsim / numpy CPU per trial, one core each (numpy runs on one): %.1fx faster (target 5x); with sltsim on both\ncores, CPU of both: %.1fx (running both cores costs sltsim %.0f%% more CPU per trial here). numpy runs %d trials at once,\nabout its fastest per trial (at 1000 trials its arrays outgrow the cache: 16 ms per trial here).\n", (b / n) / (a1 / 2000), (b / n) / (a / 10000), 100 * ((a / 10000) / (a1 / 2000) - 1), n}'
 echo
 echo "numpy risk,risk_se,bias,bias_se,variance,variance_se: $(tail -1 bench/out/sgd_numpy.csv); sltsim risk_sim,risk_se: $(col risk_sim bench/out/sgd_sltsim.csv),$(col risk_se bench/out/sgd_sltsim.csv); exact risk $(col risk bench/out/sgd_sltsim.csv)."
 echo
