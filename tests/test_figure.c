@@ -287,7 +287,8 @@ static void test_latin1(void)
     snprintf(path, sizeof path, "%s/latin1.csv", dir);
     write_table(path, "x=-1:1:5", 5, 1, 1, 1);
     slt_plot_opts po = {0};
-    po.title = "mean \xc2\xb1 SE at \xce\xbb \xe2\x89\xa5 1 \xe2\x88\x9e";
+    /* with a quote, a backquote and a cut sequence (\xce then ') next to the non-ASCII text */
+    po.title = "mean \xc2\xb1 SE at \xce\xbb \xe2\x89\xa5 1 \xe2\x88\x9e `x` \xce'b";
     slt_figure f;
     slt_table t;
     if (build(path, &po, &f, &t, err) != SLT_OK) {
@@ -301,10 +302,10 @@ static void test_latin1(void)
         slt_gnuplot_script(m, &f, x11 ? "x11" : "png");
         fclose(m);
         if (x11)
-            check_ok(strstr(buf, "set encoding iso_8859_1") && strstr(buf, "mean \xb1 SE at lambda >= 1 ?' noenhanced"),
-                     "x11 script: Latin-1 text, Greek spelled out, the rest '?'");
+            check_ok(strstr(buf, "set encoding iso_8859_1") && strstr(buf, "mean \xb1 SE at lambda >= 1 ? `x` ?''b' noenhanced"),
+                     "x11 script: Latin-1 text, Greek spelled out, the rest '?', quotes still doubled");
         else
-            check_ok(strstr(buf, "set encoding utf8") && strstr(buf, po.title), "png script: the title in UTF-8");
+            check_ok(strstr(buf, "set encoding utf8") && strstr(buf, "mean \xc2\xb1 SE at \xce\xbb \xe2\x89\xa5 1 \xe2\x88\x9e `x` \xce''b'"), "png script: the title in UTF-8");
         if (getenv("SLTSIM_DUMP_SCRIPT"))
             fputs(buf, stderr);
         free(buf);
