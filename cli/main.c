@@ -365,9 +365,8 @@ static int parse_plot_option(int argc, char **argv, int *i, slt_plot_opts *po)
 }
 
 /* The recorded command: `sltsim run` and the arguments not marked in skip (NULL: all). For `run`,
- * the arguments as given less --threads K, --quiet and --resume, which do not
- * change the table (so that
- * files are byte-identical for any --threads). */
+ * the arguments as given less --threads K, --quiet and --resume, which do not change the table
+ * (so that files are byte-identical for any --threads). */
 static char *recorded_command(int argc, char *const *argv, const char *skip)
 {
     char *buf = NULL;
@@ -388,7 +387,6 @@ static char *recorded_command(int argc, char *const *argv, const char *skip)
     return buf;
 }
 
-/* The options of `run` (argv from the experiment name); skip[i] marks what provenance leaves out. */
 /* An option given twice is refused: which one was meant is not for sltsim to guess. `seen` holds
  * the groups met so far ("-o" and "--out" are one option; so are "--plot" and "--live"). */
 static int once(const char *a, unsigned *seen)
@@ -404,6 +402,7 @@ static int once(const char *a, unsigned *seen)
     return 0;
 }
 
+/* The options of `run` (argv from the experiment name); skip[i] marks what provenance leaves out. */
 static int parse_run_args(int argc, char **argv, run_req *r, char *skip)
 {
     unsigned seen = 0;
@@ -820,13 +819,20 @@ static int stderr_is_terminal(void)
     return !strncmp(target, "/dev/pts/", 9) || !strncmp(target, "/dev/tty", 8);
 }
 
+/* The engine's options for a request, on every rank: no output stream, progress or resume yet. */
+static slt_run_opts run_opts(const run_req *r, const char *cmdline)
+{
+    slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted, NULL, NULL,
+                      0, 0, NULL};
+    return o;
+}
+
 /* Under mpirun, a rank other than 0: the same grid, its share of the work units, no output;
  * rank 0 says what happened and its exit status is the run's. */
 static int execute_on_rank(const run_req *r, const char *cmdline)
 {
     char err[SLT_ERRLEN];
-    slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted, NULL, NULL,
-                      0, 0, NULL};
+    slt_run_opts o = run_opts(r, cmdline);
     slt_grid g;
     int rc = slt_grid_build(r->e, r->nassign, r->assign, &g, err);
     catch_signals();
@@ -874,8 +880,7 @@ static int execute_run(const run_req *r, const char *cmdline)
     if (slt_mpi_rank() > 0)
         return execute_on_rank(r, cmdline);
     char err[SLT_ERRLEN], scratch[4096] = "";
-    slt_run_opts o = {r->trials, (unsigned long)r->seed, (int)r->threads, 0, NULL, cmdline, &interrupted, NULL, NULL,
-                      0, 0, NULL};
+    slt_run_opts o = run_opts(r, cmdline);
     slt_grid g;
     out_t out = {0};
     int rc = check_run(r, &g, &o, err);

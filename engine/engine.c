@@ -39,7 +39,7 @@ typedef struct {
     double *q3;          /* np x nsimcols: third quartile of quantile columns (mean = median, se = q1) */
     long *count;         /* np: trials that contributed */
     char *ready;         /* np */
-    size_t next_row, maxpts, maxsim;
+    size_t next_row, maxsim; /* maxsim: most points one trial simulates */
     long trials, per;    /* trials simulated (0: theory only); units per batch (>= 1) */
     long nunits, next_unit, units_done, units_total;
     double none;         /* the slot of a unit with nothing to simulate */
@@ -446,12 +446,18 @@ static long next_unit(run_t *r)
     return u;
 }
 
+/* How many values unit u yields: one per simulated quantity of each point its trial simulates. */
+static size_t unit_len(const run_t *r, long u)
+{
+    return r->trials > 0 ? r->b[u / r->per].nsim * r->nsimcols : 0;
+}
+
 /* Where unit u's *n values go: its trial's slot in the batch's results, allocated (every value
  * empty) when the batch's first unit needs it. NULL when out of memory: the run fails. */
 static double *unit_slot(run_t *r, long u, size_t *n)
 {
     batch_t *b = &r->b[u / r->per];
-    *n = r->trials > 0 ? b->nsim * r->nsimcols : 0;
+    *n = unit_len(r, u);
     if (*n == 0)
         return &r->none;
     double *raw;
@@ -510,7 +516,7 @@ static void unit_done(run_t *r, long u)
 static void compute_here(run_t *r)
 {
     gsl_rng *rng = slt_rng_alloc(r->o->seed, 0, 0);
-    const double **ptrs = malloc(r->maxpts * sizeof(double *));
+    const double **ptrs = malloc((r->maxsim + 1) * sizeof(double *));
     char msg[SLT_ERRLEN];
     if (!rng || !ptrs)
         fail(r, "out of memory");
@@ -536,13 +542,13 @@ static void compute_here(run_t *r)
 static void compute_remote(run_t *r, int ready)
 {
     gsl_rng *rng = ready ? slt_rng_alloc(r->o->seed, 0, 0) : NULL;
-    const double **ptrs = malloc(r->maxpts * sizeof(double *));
+    const double **ptrs = malloc((r->maxsim + 1) * sizeof(double *));
     double *buf = malloc((r->maxsim * r->nsimcols + 1) * sizeof(double));
     char msg[SLT_ERRLEN];
     const char *err = !ready ? r->err : !rng || !ptrs || !buf ? "out of memory" : NULL;
     long u = slt_mpi_exchange(-1, NULL, 0, 1, err);
     while (u >= 0) {
-        size_t n = r->trials > 0 ? r->b[u / r->per].nsim * r->nsimcols : 0;
+        size_t n = unit_len(r, u);
         for (size_t i = 0; i < n; i++)
             buf[i] = slt_empty();
         err = unit_compute(r, u, rng, ptrs, buf, msg) == SLT_OK ? NULL : msg;
@@ -683,10 +689,8 @@ static int start(run_t *r, char *err)
     r->trials = o->trials > 0 && r->e->simulate ? o->trials : 0;
     r->per = r->trials > 0 ? r->trials : 1;
     r->nunits = (long)r->nb * r->per;
-    r->maxpts = 1;
     for (size_t bi = 0; bi < r->nb; bi++) {
         batch_t *b = &r->b[bi];
-        r->maxpts = b->npts > r->maxpts ? b->npts : r->maxpts;
         r->maxsim = b->nsim > r->maxsim ? b->nsim : r->maxsim;
         /* points are in grid order, so the last one says whether all are written */
         b->skip = slt_mpi_rank() == 0 && o->resume && b->npts > 0 && b->pts[b->npts - 1] < o->resume_rows;

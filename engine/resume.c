@@ -107,7 +107,6 @@ static int scan_rows(FILE *f, const slt_grid *g, size_t ncols, unsigned char *bl
 
 int slt_resume_scan(int fd, const slt_grid *g, const slt_run_opts *o, size_t *rows, long *keep, char *err)
 {
-    const slt_experiment *e = g->e;
     char *want = NULL, *line = NULL;
     size_t wlen = 0, cap = 0;
     *rows = 0;
@@ -129,9 +128,13 @@ int slt_resume_scan(int fd, const slt_grid *g, const slt_run_opts *o, size_t *ro
         return SLT_EFAIL;
     }
     rewind(f);
-    size_t ncols = e->nparams + slt_count(e->theory_cols) + 1;
-    for (size_t j = 0; j < slt_count(e->sim_cols); j++)
-        ncols += slt_is_quantile_col(e, j) ? 3 : 2; /* NAME_med, NAME_q1, NAME_q3 */
+    /* every row has the fields of the header row, the last line of want */
+    size_t ncols = 1;
+    const char *hdr = want + wlen - 1;
+    while (hdr > want && hdr[-1] != '\n')
+        hdr--;
+    for (; *hdr; hdr++)
+        ncols += *hdr == ',';
     int rc = scan_header(f, want, &line, &cap, keep, err);
     if (rc == SLT_OK)
         rc = scan_rows(f, g, ncols, o->resume_blank, &line, &cap, rows, keep, err);
