@@ -32,7 +32,7 @@ typedef struct {
     double **A;       /* block c of phi(XW) (RF) or phi'(XW) (NTK), Nmax x width(c) */
     double *G;        /* Nmax x Nmax upper: A_k A_k' for the current k */
     double *XX, *Xz;  /* NTK: X X', X z */
-    double *h, *dh, *ddh; /* W'z, phi'(W'z), phi''(W'z) */
+    double *dh, *ddh; /* phi'(W'z), phi''(W'z) */
     double *K, *Kc, *al, *t, *u, *g;
 } sens_ws;
 
@@ -49,6 +49,15 @@ static void At_times(const sens_ws *w, long N, long k, const double *a)
     for (long c = 0; c * BLOCK < k; c++)
         cblas_dgemv(CblasRowMajor, CblasTrans, (int)N, (int)cols(w, c, k), 1, w->A[c], (int)cols(w, c, w->kmax), a, 1,
                     0, w->t + c * BLOCK, 1);
+}
+
+/* w->u = A_k v (first N rows) */
+static void A_times(const sens_ws *w, long N, long k, const double *v)
+{
+    memset(w->u, 0, (size_t)N * sizeof(double));
+    for (long c = 0; c * BLOCK < k; c++)
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)N, (int)cols(w, c, k), 1, w->A[c], (int)cols(w, c, w->kmax),
+                    v + c * BLOCK, 1, 1, w->u, 1);
 }
 
 /* w->g += W_k w->t */
@@ -79,10 +88,7 @@ static int solve_point(sens_ws *w, long N, long k, double *S)
         for (long j = 0; j < k; j++)
             w->t[j] *= w->dh[j];
     } else { /* u = D phi'(h), v = D'(alpha . Xz), g = X'(alpha . u) + W (phi''(h) . v) */
-        memset(w->u, 0, (size_t)N * sizeof(double));
-        for (long c = 0; c * BLOCK < k; c++)
-            cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)N, (int)cols(w, c, k), 1, w->A[c], (int)cols(w, c, w->kmax),
-                        w->dh + c * BLOCK, 1, 1, w->u, 1);
+        A_times(w, N, k, w->dh);
         for (long i = 0; i < N; i++) {
             w->u[i] *= w->al[i];
             w->al[i] *= w->Xz[i];
@@ -101,7 +107,7 @@ static void ws_free(sens_ws *w)
 {
     for (long c = 0; w->A && c < w->nb; c++)
         free(w->A[c]);
-    free(w->A), free(w->G), free(w->XX), free(w->Xz), free(w->h), free(w->dh), free(w->ddh);
+    free(w->A), free(w->G), free(w->XX), free(w->Xz), free(w->dh), free(w->ddh);
     free(w->K), free(w->Kc), free(w->al), free(w->t), free(w->u), free(w->g);
 }
 
@@ -113,19 +119,19 @@ static int ws_alloc(sens_ws *w)
     for (long c = 0; w->A && c < w->nb; c++)
         if (!(w->A[c] = malloc(Nm * (size_t)cols(w, c, w->kmax) * b)))
             return 1;
-    w->G = calloc(Nm * Nm, b), w->XX = malloc(Nm * Nm * b), w->Xz = malloc(Nm * b), w->h = malloc(km * b);
+    w->G = calloc(Nm * Nm, b), w->XX = malloc(Nm * Nm * b), w->Xz = malloc(Nm * b);
     w->dh = malloc(km * b), w->ddh = malloc(km * b), w->K = malloc(Nm * Nm * b), w->Kc = malloc(Nm * Nm * b);
     w->al = malloc(Nm * b), w->t = malloc(km * b), w->u = malloc(Nm * b), w->g = malloc(d * b);
-    return !w->A || !w->G || !w->XX || !w->Xz || !w->h || !w->dh || !w->ddh || !w->K || !w->Kc || !w->al || !w->t ||
+    return !w->A || !w->G || !w->XX || !w->Xz || !w->dh || !w->ddh || !w->K || !w->Kc || !w->al || !w->t ||
            !w->u || !w->g;
 }
 
-/* block c of A = phi(XW) or phi'(XW), and of h = W'z, phi'(h), phi''(h) */
+/* block c of A = phi(XW) or phi'(XW), and of phi'(h), phi''(h), h = W'z (in the scratch t) */
 static void features(sens_ws *w, long c)
 {
     const slt_sens_design *ds = w->ds;
     int Nm = (int)w->Nmax, n = (int)cols(w, c, w->kmax), d = (int)ds->d, ord = ds->model == SLT_SENS_NTK;
-    double *A = w->A[c], *h = w->h + c * BLOCK;
+    double *A = w->A[c], *h = w->t;
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Nm, n, d, 1, w->X, d, w->W[c], (int)w->ldw[c], 0, A, n);
     size_t nA = (size_t)Nm * (size_t)n;
     if (ds->act == SLT_SENS_TANH) {

@@ -429,20 +429,20 @@ static double toy_masked_loss(const toy_proj *V, const toy_proj *H, long j, doub
     return H->yy - 2 * beta * ch + beta * beta * nh;
 }
 
-/* Per sample: both gains at every delta. Selection among copies by the largest |<b_j, y>| (full y
- * for the standard decoder, y_V for the masked one), first index on ties. */
+/* Per sample: both gains at every delta, lg the masked loss of the atom itself. Selection among
+ * copies by the largest |<b_j, y>| (full y for the standard decoder, y_V for the masked one), first
+ * index on ties. */
 static void toy_gains(const toy_proj *F, const toy_proj *V, const toy_proj *H, long m, size_t nd, const double *delta,
-                      double *gs, double *gm)
+                      double lg, double *gs, double *gm)
 {
-    double lg = toy_masked_loss(V, H, -1, 0);
     for (size_t t = 0; t < nd; t++) {
-        double dl = delta[t], s2 = 1 / (1 + dl * dl), bs = -1, bv = -1;
+        double dl = delta[t], s2 = 1 / (1 + dl * dl), s = sqrt(s2), bs = -1, bv = -1;
         long jv = 0;
         for (long j = 0; j < m; j++) {
             double cf = F->ya + dl * F->yu[j], cv = fabs(V->ya + dl * V->yu[j]);
             bs = fmax(bs, cf * cf * s2);
-            if (cv * sqrt(s2) > bv) {
-                bv = cv * sqrt(s2);
+            if (cv * s > bv) {
+                bv = cv * s;
                 jv = j;
             }
         }
@@ -487,8 +487,9 @@ int slt_sc_toy_mc(double c, long m, long d, long v, long samples, size_t ndelta,
         F.ya = V.ya + H.ya; /* the full projections, for the standard decoder */
         for (long j = 0; j < m; j++)
             F.yu[j] = V.yu[j] + H.yu[j];
-        lt += toy_masked_loss(&V, &H, -1, 0);
-        toy_gains(&F, &V, &H, m, ndelta, delta, gain_std, gain_mask);
+        double lg = toy_masked_loss(&V, &H, -1, 0);
+        lt += lg;
+        toy_gains(&F, &V, &H, m, ndelta, delta, lg, gain_std, gain_mask);
     }
     for (size_t t = 0; t < ndelta; t++) {
         gain_std[t] /= (double)samples;
