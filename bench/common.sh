@@ -1,5 +1,5 @@
-# Shared by the benchmarks bench/ridgeless.sh, bench/gd_dynamics.sh and bench/rf.sh (sourced, not
-# run, from the top of the source tree after the script's `cd`; the script sets R, the repeats).
+# Shared by the benchmarks bench/*.sh (sourced, not run, from the top of the source tree after the
+# script's `cd`; the script sets R, the repeats).
 mkdir -p bench/out
 # Both sides on the same OpenBLAS kernels: sltsim picks them itself where OpenBLAS misdetects the
 # processor (see cli/main.c); numpy and the other programs get the same choice through the environment.
@@ -15,6 +15,10 @@ python_with() {
     echo "${PYTHON3:-}"
 }
 
+# col NAME [FILE]: field NAME of the data rows of a CSV (FILE, else stdin; header looked up by name)
+col() { awk -F, -v c="$1" '/^#/ {next} !h {for (i = 1; i <= NF; i++) if ($i == c) k = i; h = 1; next} {print $k}' ${2:+"$2"}; }
+# ratio A B: A / B to one decimal
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 now() { date +%s.%N; }
 best() { # best wall time of R runs of "$@", stdout of the last run kept in $OUT, the best CPU time
     b=""; c=""  # (user + system, all threads) in $OUT.cpu

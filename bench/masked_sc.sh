@@ -25,9 +25,7 @@ timed() {
 }
 cpu() { echo "$1" | cut -d' ' -f2; }
 wall() { echo "$1" | cut -d' ' -f1; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 load0=$(cut -d' ' -f1 /proc/loadavg)
-col() { awk -F, -v c="$1" '/^#/ {next} !h {for (i = 1; i <= NF; i++) if ($i == c) k = i; h = 1; next} {print $k}'; }
 
 # part 2: the paper's noise sweep on all cores
 sweep() {

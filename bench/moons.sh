@@ -33,14 +33,11 @@ OUT=bench/out/moons_numpy.csv
 set -- $(timed "$PY" bench/ref_moons_numpy.py "$SEEDS" "$EPOCHS"); tn=$1; cn=$2
 OUT=bench/out/moons_torch.csv
 set -- $(timed "$PYT" bench/ref_moons_torch.py "$SEEDS" "$EPOCHS"); tt=$1; ct=$2
-# col NAME: field NAME of the data rows of a CSV on stdin
-col() { awk -F, -v c="$1" '/^#/ {next} !h {for (i = 1; i <= NF; i++) if ($i == c) k = i; h = 1; next} {print $k}'; }
 # seed means of margin_mean and acc: sltsim columns by name, the references' columns 3 and 4
 sm=$(col margin_mean_sim < bench/out/moons_sltsim.csv); sa=$(col acc_sim < bench/out/moons_sltsim.csv)
 means() { awk -F, 'NR > 1 { m += $3; a += $4; k++ } END { printf "margin %.3f, acc %.4f", m / k, a / k }' "$1"; }
 npv=$("$PY" -c 'import numpy; print(numpy.__version__)')
 tv=$("$PYT" -c 'import torch; print(torch.__version__)')
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 {
 echo "### Two moons: $SEEDS seeds x $EPOCHS epochs, width 500, n = 300 ($(machine))"
 echo

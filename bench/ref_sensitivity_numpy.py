@@ -53,9 +53,10 @@ def trial_same(S):
             B = F[:, k0:k]
             G += B @ B.T
             k0 = k
-            for i, N in enumerate(Ns):
-                if k in ks:
-                    S[i, ks.index(k)] = sens(F[:N, :k], W[:, :k], h[:k], Y[:N], G[:N, :N])
+            if k in ks:
+                j = ks.index(k)
+                for i, N in enumerate(Ns):
+                    S[i, j] = sens(F[:N, :k], W[:, :k], h[:k], Y[:N], G[:N, :N])
 
 
 def trial_typical(S):

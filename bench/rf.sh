@@ -14,17 +14,9 @@ R=${1:-3}
 . bench/common.sh
 PY=$(python_with 'numpy, scipy')
 make -s bench/rf_throughput
-# timed NAME CMD...: best wall time of R runs into $ts (stdout of the last run in $OUT), best CPU
-# time (user + system) into $tc
-timed() {
-    ts=""; tc=""
-    for i in $(seq "$R"); do
-        /usr/bin/time -o bench/out/rf.time -f '%e %U %S' "$@" > "$OUT" 2>/dev/null
-        w=$(awk '{ print $1 }' bench/out/rf.time); c=$(awk '{ print $2 + $3 }' bench/out/rf.time)
-        ts=$(awk -v a="$w" -v b="$ts" 'BEGIN { printf "%.3f", (b == "" || a < b) ? a : b }')
-        tc=$(awk -v a="$c" -v b="$tc" 'BEGIN { printf "%.2f", (b == "" || a < b) ? a : b }')
-    done
-}
+# timed CMD...: best() of CMD: its best wall time of R runs into $ts (stdout of the last run in
+# $OUT), its best CPU time (user + system) into $tc
+timed() { ts=$(best "$@"); tc=$(printf '%.2f' "$(cat "$OUT.cpu")"); }
 SWEEP="psi1=0.1:10:20:log psi2=3 d=200 lambda=1e-3 tau2=0.25 --trials 20 --quiet"
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 OUT=bench/out/rf_sltsim1.csv;  timed ./sltsim run rf $SWEEP --threads 1; t1=$ts; c1=$tc

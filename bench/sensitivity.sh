@@ -52,7 +52,6 @@ fl=$(awk -v r="$nrate" -v g="$grate" 'BEGIN { N = 240; d = 200; k = 40000; T = 2
     printf "%.2f %.3g %.2f %.3g %.2f", nn / r + ff / (g * 1e9), nn, nn / r, ff, ff / (g * 1e9) }')
 set -- $fl; floor=$1
 t0=$(now); gd=$(./sltsim run nce R=5 --trials 0 --quiet | awk -F, '/^#/ { next } !h { for (i = 1; i <= NF; i++) if ($i == "it_gd_nce") c = i; h = 1; next } { print $c }'); t1g=$(now)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 row() { # NAME "CPU WALL" COMPARISON
     set -- "$1" ${2% *} ${2#* } "$3"
     printf '| %s | %s s | %s s | %sx | %s |\n' "$1" "$2" "$3" "$(ratio "$2" "${t1% *}")" "$4"

@@ -12,7 +12,6 @@ cd "$(dirname "$0")/.."
 NPT=${SGD_NPT:-250} # numpy is fastest per trial at a few hundred trials (10.4 ms at 250, 16 ms at 1000 here)
 . bench/common.sh
 PY=$(python_with numpy)
-col() { awk -F, -v c="$1" '/^#/ {next} !h {for (i = 1; i <= NF; i++) if ($i == c) k = i; h = 1; next} {print $k}' "$2"; }
 cpu() { /usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{print $1 + $2}'; }
 mkdir -p bench/out
 load0=$(cut -d' ' -f1 /proc/loadavg)
