@@ -41,6 +41,7 @@ typedef struct {
     char *ready;         /* np */
     size_t next_row, maxsim; /* maxsim: most points one trial simulates */
     long trials, per;    /* trials simulated (0: theory only); units per batch (>= 1) */
+    int pack;            /* most trials in one unit: e->trial_pack with simulate_pack, else 1 */
     long nunits, next_unit, units_done, units_total;
     double none;         /* the slot of a unit with nothing to simulate */
     double t_start, t_drawn;
@@ -446,25 +447,37 @@ static long next_unit(run_t *r)
     return u;
 }
 
-/* How many values unit u yields: one per simulated quantity of each point its trial simulates. */
-static size_t unit_len(const run_t *r, long u)
+/* The trials of unit u: *first, and how many (the batch's trials in packs of r->pack). */
+static int unit_trials(const run_t *r, long u, long *first)
 {
-    return r->trials > 0 ? r->b[u / r->per].nsim * r->nsimcols : 0;
+    *first = (u % r->per) * r->pack;
+    long left = r->trials - *first;
+    return left < r->pack ? (int)left : r->pack;
 }
 
-/* Where unit u's *n values go: its trial's slot in the batch's results, allocated (every value
- * empty) when the batch's first unit needs it. NULL when out of memory: the run fails. */
+/* How many values unit u yields: one per simulated quantity of each point its trials simulate. */
+static size_t unit_len(const run_t *r, long u)
+{
+    long first;
+    int nt = unit_trials(r, u, &first);
+    return r->trials > 0 ? (size_t)nt * r->b[u / r->per].nsim * r->nsimcols : 0;
+}
+
+/* Where unit u's *n values go: its trials' slots in the batch's results (consecutive), allocated
+ * (every value empty) when the batch's first unit needs it. NULL when out of memory: the run fails. */
 static double *unit_slot(run_t *r, long u, size_t *n)
 {
     batch_t *b = &r->b[u / r->per];
     *n = unit_len(r, u);
     if (*n == 0)
         return &r->none;
+    long first;
+    unit_trials(r, u, &first);
     double *raw;
 #pragma omp critical(slt_alloc)
     {
         if (!b->raw) {
-            size_t all = (size_t)r->trials * *n;
+            size_t all = (size_t)r->trials * b->nsim * r->nsimcols;
             b->raw = malloc(all * sizeof(double));
             for (size_t i = 0; b->raw && i < all; i++)
                 b->raw[i] = slt_empty();
@@ -475,12 +488,12 @@ static double *unit_slot(run_t *r, long u, size_t *n)
         fail(r, "out of memory for trial results");
         return NULL;
     }
-    return raw + (size_t)(u % r->per) * *n;
+    return raw + (size_t)first * b->nsim * r->nsimcols;
 }
 
-/* One trial of one batch, from its own stream, into out (nsim x nsimcols values, empty on
- * entry). SLT_OK, or SLT_EFAIL with the message in msg. */
-static int unit_compute(run_t *r, long u, gsl_rng *rng, const double **ptrs, double *out, char *msg)
+/* The trials of unit u, each from its own stream (rng[0..pack-1]), into out (nsim x nsimcols
+ * values per trial, empty on entry). SLT_OK, or SLT_EFAIL with the message in msg. */
+static int unit_compute(run_t *r, long u, gsl_rng *const *rng, const double **ptrs, double *out, char *msg)
 {
     size_t bi = (size_t)(u / r->per);
     batch_t *b = &r->b[bi];
@@ -490,9 +503,14 @@ static int unit_compute(run_t *r, long u, gsl_rng *rng, const double **ptrs, dou
     for (size_t k = 0; k < b->nsim; k++)
         ptrs[k] = &r->par[b->sim[k] * e->nparams];
     slt_batch batch = {b->nsim, ptrs};
-    slt_rng_reseed(rng, r->o->seed, bi, (uint64_t)(u % r->per));
+    long first;
+    int nt = unit_trials(r, u, &first);
+    for (int j = 0; j < nt; j++)
+        slt_rng_reseed(rng[j], r->o->seed, bi, (uint64_t)(first + j));
     char err[SLT_ERRLEN] = "";
-    if (e->simulate(&batch, r->ctx, rng, out, err) == SLT_OK)
+    int rc = r->pack > 1 ? e->simulate_pack(&batch, r->ctx, rng, nt, out, err)
+                         : e->simulate(&batch, r->ctx, rng[0], out, err);
+    if (rc == SLT_OK)
         return SLT_OK;
     snprintf(msg, SLT_ERRLEN, "simulation of %s failed: %.200s", e->name, err);
     return SLT_EFAIL;
@@ -512,10 +530,30 @@ static void unit_done(run_t *r, long u)
         finalize_batch(r, bi, r->b[bi].nsim > 0 ? r->trials : 0);
 }
 
+static void rngs_free(gsl_rng **rng, int n)
+{
+    for (int j = 0; rng && j < n; j++)
+        if (rng[j])
+            gsl_rng_free(rng[j]);
+    free(rng);
+}
+
+/* One generator per trial of a unit; NULL if out of memory. */
+static gsl_rng **rngs_alloc(const run_t *r)
+{
+    gsl_rng **rng = calloc((size_t)r->pack, sizeof *rng);
+    for (int j = 0; rng && j < r->pack; j++)
+        if (!(rng[j] = slt_rng_alloc(r->o->seed, 0, 0))) {
+            rngs_free(rng, j);
+            return NULL;
+        }
+    return rng;
+}
+
 /* A thread of rank 0, or of a process alone: units from the scheduler, run in place. */
 static void compute_here(run_t *r)
 {
-    gsl_rng *rng = slt_rng_alloc(r->o->seed, 0, 0);
+    gsl_rng **rng = rngs_alloc(r);
     const double **ptrs = malloc((r->maxsim + 1) * sizeof(double *));
     char msg[SLT_ERRLEN];
     if (!rng || !ptrs)
@@ -533,17 +571,16 @@ static void compute_here(run_t *r)
         unit_done(r, u);
     }
     free(ptrs);
-    if (rng)
-        gsl_rng_free(rng);
+    rngs_free(rng, r->pack);
 }
 
 /* A thread of another rank: units asked of rank 0 one at a time, values sent back. `ready` = 0
  * when this rank could not set up: it reports r->err and stops. */
 static void compute_remote(run_t *r, int ready)
 {
-    gsl_rng *rng = ready ? slt_rng_alloc(r->o->seed, 0, 0) : NULL;
+    gsl_rng **rng = ready ? rngs_alloc(r) : NULL;
     const double **ptrs = malloc((r->maxsim + 1) * sizeof(double *));
-    double *buf = malloc((r->maxsim * r->nsimcols + 1) * sizeof(double));
+    double *buf = malloc(((size_t)r->pack * r->maxsim * r->nsimcols + 1) * sizeof(double));
     char msg[SLT_ERRLEN];
     const char *err = !ready ? r->err : !rng || !ptrs || !buf ? "out of memory" : NULL;
     long u = slt_mpi_exchange(-1, NULL, 0, 1, err);
@@ -556,8 +593,7 @@ static void compute_remote(run_t *r, int ready)
     }
     free(buf);
     free(ptrs);
-    if (rng)
-        gsl_rng_free(rng);
+    rngs_free(rng, r->pack);
 }
 
 static long srv_next(void *c) { return next_unit(c); }
@@ -687,7 +723,9 @@ static int start(run_t *r, char *err)
 {
     const slt_run_opts *o = r->o;
     r->trials = o->trials > 0 && r->e->simulate ? o->trials : 0;
-    r->per = r->trials > 0 ? r->trials : 1;
+    r->pack = r->trials > 0 && r->e->simulate_pack && r->e->trial_pack > 1 ? r->e->trial_pack : 1;
+    r->pack = r->trials > 0 && r->pack > r->trials ? (int)r->trials : r->pack;
+    r->per = r->trials > 0 ? (r->trials + r->pack - 1) / r->pack : 1;
     r->nunits = (long)r->nb * r->per;
     for (size_t bi = 0; bi < r->nb; bi++) {
         batch_t *b = &r->b[bi];
@@ -736,7 +774,7 @@ int slt_run(const slt_grid *g, const slt_run_opts *o, char *err)
 {
     run_t r;
     memset(&r, 0, sizeof r);
-    r.per = 1;
+    r.per = 1, r.pack = 1;
     int rc = setup(&r, g, o, err);
     if (rc == SLT_OK)
         rc = slt_validate(g, o, err);

@@ -122,6 +122,14 @@ typedef struct slt_experiment {
      * diverges at the interpolation threshold). In any other theory column an infinity, and in
      * every column a NaN, is taken for a failure of the row's theory (see slt_theory_at). */
     const char *const *infinite_cols;
+    /* Optional: up to trial_pack (>= 2) trials of one batch in one call, run side by side (as
+     * vector lanes): trial j from its own stream rng[j] (the one simulate would get), its values
+     * into out + j * (points x simulated quantities), laid out as simulate writes them. A trial's
+     * values must not depend on which trials share the call (tables do not depend on threads or
+     * ranks). When given, the engine runs a batch's trials in packs through it; simulate must
+     * still be given (it says the experiment simulates). */
+    int (*simulate_pack)(const slt_batch *b, void *ctx, gsl_rng *const *rng, int ntrials, double *out, char *err);
+    int trial_pack;
 } slt_experiment;
 
 /* The experiment's default number of trials (its own, or SLT_DEFAULT_TRIALS). */

@@ -228,13 +228,15 @@ static int check(const double *par, int simulate, int threads, char *err)
     return rc;
 }
 
-static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, char *err)
+/* ntr trials of a batch side by side (sims/sgd_sim.c), trial j from rng[j], into out + j 3 n. */
+static int simulate_pack(const slt_batch *b, void *ctx, gsl_rng *const *rng, int ntr, double *out, char *err)
 {
+    (void)ctx;
     const double *p0 = b->par[0];
     size_t d = (size_t)p0[P_D], n = b->npoints;
     double *lambda = sgd_spectrum(p0[P_D], p0[P_DECAY], p0[P_LOGDECAY]);
     slt_sgd_query *q = malloc(n * sizeof *q);
-    double *res = malloc(3 * n * sizeof(double));
+    double *res = malloc(3 * n * (size_t)ntr * sizeof(double));
     int rc = !lambda || !q || !res;
     if (rc)
         snprintf(err, SLT_ERRLEN, "out of memory");
@@ -245,14 +247,20 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
         q[k] = qk;
     }
     if (!rc)
-        rc = slt_sgd_sim(d, lambda, p0[P_SIGMA2], n, q, rng, res, res + n, res + 2 * n, err);
-    for (size_t k = 0; k < n && !rc; k++)
-        for (int j = 0; j < 3; j++)
-            out[3 * k + j] = res[j * n + k];
+        rc = slt_sgd_sim_pack(d, lambda, p0[P_SIGMA2], n, q, rng, ntr, res, err);
+    for (int t = 0; t < ntr && !rc; t++) /* quantity-major per trial -> point-major */
+        for (size_t k = 0; k < n; k++)
+            for (int j = 0; j < 3; j++)
+                out[(size_t)t * 3 * n + 3 * k + j] = res[(size_t)t * 3 * n + j * n + k];
     free(lambda);
     free(q);
     free(res);
     return rc ? SLT_EFAIL : SLT_OK;
+}
+
+static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, char *err)
+{
+    return simulate_pack(b, ctx, &rng, 1, out, err);
 }
 
 static void derived(const double *par, char *text, size_t len)
@@ -293,7 +301,8 @@ const slt_experiment slt_exp_sgd = {
         "The explicit ASGD upper bound of Li et al. (ICLR 2024, Theorem 4.1) is NOT implemented: no column is it.\n"
         "Simulation: one trial runs every algorithm and init of the batch on the same fresh samples (common random\n"
         "numbers); risk, bias and variance of a trial come from one bias run and one noise run on those samples,\n"
-        "so risk_sim = bias_sim + variance_sim + a zero-mean cross term. Cost O(d N) per trial.\n"
+        "so risk_sim = bias_sim + variance_sim + a zero-mean cross term. Cost O(d N) per trial. Trials run four at a\n"
+        "time as vector lanes, each on its own samples and stream: a trial's values are the same alone or in a pack.\n"
         "Refused: steps outside the mean-square stability region (sgd.md 4: SGD needs delta lambda_1 < 1 and\n"
         "s(delta) = (delta/2) sum lambda_i/(1 - delta lambda_i) < 1; ASGD the same rank-one secular test on its\n"
         "second-moment recursion), index ranges outside 1..d, and d N > 1e10.",
@@ -310,6 +319,8 @@ const slt_experiment slt_exp_sgd = {
     .batch_params = batch_params,
     .theory = theory,
     .simulate = simulate,
+    .simulate_pack = simulate_pack,
+    .trial_pack = SLT_SGD_PACK,
     .check = check,
     .plot = {.y = "risk",
              .ylabel = "excess risk E L(w) - L(w*)  (exact; factor 1/2 included)",

@@ -1,18 +1,19 @@
-/* sgd_sim.c: one Monte Carlo trial of SGD / ASGD on fresh Gaussian samples (sgd.md 2, 8). The
+/* sgd_sim.c: Monte Carlo trials of SGD / ASGD on fresh Gaussian samples (sgd.md 2, 8). The
  * error w - w* obeys a recursion that is linear in (initial error, noise) given the samples, so
  * each query's error is the sum of a bias run and a variance run on the same x_t: the exact
  * bias/variance split of sgd.md 3, per trial, with no cross term lost.
  *
- * Speed: the runs with the same steps (one variance run and the bias runs of every init) advance
- * together as the LANES lanes of one vector per coordinate, and one pass over d does the update
- * of step t fused with the residual <x_{t+1}, u_{t+1}> of step t + 1 (x_{t+1} is drawn first).
- * Every lane does exactly the operations of the scalar recursion, in the same order (the
- * residual is summed over i = 1..d in order, lane by lane; no FMA contraction: the clones are
- * "avx2", not "fma"), so a trial's numbers do not depend on the grouping or the clone, and are
- * those of the plain two-pass loop (checked bit for bit, GCC and clang; a build with -mfma or
- * -march=native contracts, here as anywhere). The residual's sum is one chain of d dependent
- * additions per step, so the pass costs about d add latencies; drawing the d normals costs
- * several times more (about three quarters of a trial at d = 200). */
+ * Speed: up to LANES trials advance together, one per vector lane, each on its own samples from
+ * its own stream. One pass over d per run (the variance run, or the bias run of one init, for
+ * given steps) does the update of step t fused with the residual <x_{t+1}, u_{t+1}> of step
+ * t + 1 (x_{t+1} is drawn first). Every lane does exactly the operations of the scalar
+ * recursion, in the same order (the residual is summed over i = 1..d in order; no FMA
+ * contraction: the clones are "avx2", not "fma"), so a trial's numbers do not depend on which
+ * trials share its pack, nor on the clone, and are those of the plain two-pass loop (checked bit
+ * for bit, GCC and clang; a build with -mfma or -march=native contracts, here as anywhere). The
+ * pass is bound by its multiplications (about 4 cycles per coordinate for ASGD whatever the
+ * lanes in use), so a full pack divides its cost per trial by LANES; drawing the d normals of
+ * each step is most of the rest. */
 #include "sims/sgd_sim.h"
 
 #include <math.h>
@@ -29,36 +30,32 @@
 #define SLT_CLONES
 #endif
 
-#define LANES 4
-#define ZBLOCK 8192 /* normals drawn per call (64 KB): long enough for the vector ziggurat, in cache */
+#define LANES SLT_SGD_PACK
+#define ZBLOCK 8192 /* normals per call and trial (64 KB): long enough for the vector ziggurat */
 typedef double lanes __attribute__((vector_size(LANES * sizeof(double))));
 
+/* One role, for every trial of the pack (a lane each): the variance run (w_0 = w*, eps on) or
+ * the bias run of the init from..to (eps off), with given steps. */
 typedef struct {
     slt_sgd_steps s;
-    int nlanes, accumulate; /* lanes in use; some query averages (P is kept) */
-    int noise[LANES];       /* the variance run's lane: w_0 = w*, eps on */
+    int noise, accumulate;  /* the variance run; some query averages it (P is kept) */
+    size_t from, to;
     lanes r;                /* per lane: the residual <x_t, u_t> - eps_t of step t, the next to run */
     lanes *e, *v, *u, *P;   /* d each: w_t - w*, v_t - w*, u_t - w* (ASGD), sum of w_r - w* over r < t */
-} group;
-
-typedef struct {
-    int noise;       /* the variance run: w_0 = w*, eps on */
-    size_t from, to; /* the bias run: error 1 on from..to */
-    size_t g;        /* its group and lane */
-    int lane;
 } run;
 
 typedef struct {
-    size_t nq, nruns, ngroups, d;
+    size_t nq, nruns, nsnap, d;
+    int ntr;                /* trials in the pack: lanes 0..ntr-1 */
     run *runs;
-    group *groups;
     long *brun, *nrun;      /* per query: its bias run and variance run, -1 if none */
-    double *snapb, *snapn;  /* per query: P at the tail start s = N/2 */
-    double *x, *xn, *sl;    /* x_t, x_{t+1}, sqrt(lambda) */
+    lanes **snapb, **snapn; /* per query: P at the tail start s = N/2 (tail queries only, else NULL) */
+    lanes *x, *xn, eps;     /* per lane: its trial's x_t, x_{t+1} and eps_{t+1} */
+    double *sl;             /* sqrt(lambda) */
     lanes *block;
-    double *z;              /* normals of the next draws, (d + 1) per draw, in stream order */
-    size_t zcap, zlen, zpos; /* draws it holds, draws filled, draws used */
-    long left;              /* draws still to make in this run */
+    double *z;              /* zcap (d + 1) normals per trial: its next draws, in stream order */
+    size_t zcap, zlen, zpos; /* draws a trial's buffer holds, draws filled, draws used (alike in every trial) */
+    long left;              /* draws still to make */
 } plan;
 
 static int same_steps(const slt_sgd_steps *a, const slt_sgd_steps *b)
@@ -67,68 +64,63 @@ static int same_steps(const slt_sgd_steps *a, const slt_sgd_steps *b)
            (a->algo != SLT_SGD_ACCEL || (a->alpha == b->alpha && a->beta == b->beta && a->gamma == b->gamma));
 }
 
-/* A group with these steps and a free lane, opened if none; its index. */
-static size_t find_group(plan *p, const slt_sgd_steps *s)
-{
-    for (size_t g = 0; g < p->ngroups; g++)
-        if (same_steps(&p->groups[g].s, s) && p->groups[g].nlanes < LANES)
-            return g;
-    group ng = {.s = *s};
-    p->groups[p->ngroups] = ng;
-    return p->ngroups++;
-}
-
 /* The run with these steps and role, added if new; its index. */
 static long find_run(plan *p, const slt_sgd_steps *s, int noise, size_t from, size_t to)
 {
     for (size_t r = 0; r < p->nruns; r++) {
         const run *R = &p->runs[r];
-        if (same_steps(&p->groups[R->g].s, s) && R->noise == noise && (noise || (R->from == from && R->to == to)))
+        if (same_steps(&R->s, s) && R->noise == noise && (noise || (R->from == from && R->to == to)))
             return (long)r;
     }
-    run nr = {noise, from, to, find_group(p, s), 0};
-    group *G = &p->groups[nr.g];
-    nr.lane = G->nlanes++;
-    G->noise[nr.lane] = noise;
+    run nr = {.s = *s, .noise = noise, .from = from, .to = to};
     p->runs[p->nruns] = nr;
     return (long)p->nruns++;
 }
 
-/* Coordinate i of array A (e, v or P of a group) in lane j. */
-static double at(const lanes *A, size_t i, int j) { return A[i][j]; }
+/* Lanes of memory for nruns runs (4 d each), x and xn, nsnap snapshots, and sqrt(lambda) and the
+ * normals of LANES trials as doubles. */
+static size_t plan_lanes(size_t d, size_t nruns, size_t nsnap, size_t zcap)
+{
+    size_t doubles = d + LANES * zcap * (d + 1);
+    return (4 * nruns + 2 + nsnap) * d + (doubles + LANES - 1) / LANES;
+}
 
-static void plan_start(plan *p, const double *lambda)
+/* Memory carved from the block; initial errors in the lanes in use; snapshots of tail queries. */
+static void plan_start(plan *p, const double *lambda, const slt_sgd_query *q)
 {
     size_t d = p->d;
     lanes *b = p->block;
-    for (size_t g = 0; g < p->ngroups; g++, b += 4 * d) {
-        group *G = &p->groups[g];
-        G->e = b, G->v = b + d, G->u = b + 2 * d, G->P = b + 3 * d;
-    }
-    for (size_t r = 0; r < p->nruns; r++) {
-        const run *R = &p->runs[r];
-        group *G = &p->groups[R->g];
+    for (size_t r = 0; r < p->nruns; r++, b += 4 * d) {
+        run *R = &p->runs[r];
+        R->e = b, R->v = b + d, R->u = b + 2 * d, R->P = b + 3 * d;
         for (size_t i = R->noise ? d : R->from - 1; i < R->to && i < d; i++)
-            G->e[i][R->lane] = G->v[i][R->lane] = 1;
+            for (int j = 0; j < p->ntr; j++)
+                R->e[i][j] = R->v[i][j] = 1;
     }
-    double *s = (double *)b;
-    p->snapb = s, p->snapn = s + p->nq * d;
-    s += 2 * p->nq * d;
-    p->x = s, p->xn = s + d, p->sl = s + 2 * d;
+    p->x = b, p->xn = b + d, b += 2 * d;
+    for (size_t k = 0; k < p->nq; k++)
+        if (q[k].avg == SLT_SGD_TAIL) {
+            if (p->brun[k] >= 0)
+                p->snapb[k] = b, b += d;
+            if (p->nrun[k] >= 0)
+                p->snapn[k] = b, b += d;
+        }
+    p->sl = (double *)b, p->z = p->sl + d;
     for (size_t i = 0; i < d; i++)
         p->sl[i] = sqrt(lambda[i]);
 }
 
-static int plan_alloc(plan *p, size_t d, double sigma2, const double *lambda, size_t nq, const slt_sgd_query *q)
+static int plan_alloc(plan *p, size_t d, double sigma2, const double *lambda, size_t nq, const slt_sgd_query *q,
+                      int ntr)
 {
     memset(p, 0, sizeof *p);
-    p->d = d, p->nq = nq;
-    p->runs = malloc(2 * nq * sizeof(run));
-    p->groups = aligned_alloc(sizeof(lanes), 2 * nq * sizeof(group)); /* group holds a lanes */
+    p->d = d, p->nq = nq, p->ntr = ntr;
+    p->runs = aligned_alloc(sizeof(lanes), 2 * nq * sizeof(run)); /* run holds a lanes */
     p->brun = malloc(2 * nq * sizeof(long));
-    if (!p->runs || !p->groups || !p->brun)
+    p->snapb = calloc(2 * nq, sizeof(lanes *));
+    if (!p->runs || !p->brun || !p->snapb)
         return 1;
-    p->nrun = p->brun + nq;
+    p->nrun = p->brun + nq, p->snapn = p->snapb + nq;
     for (size_t k = 0; k < nq; k++) {
         size_t to = q[k].to < d ? q[k].to : d;
         int has_init = q[k].from >= 1 && q[k].from <= to;
@@ -137,77 +129,73 @@ static int plan_alloc(plan *p, size_t d, double sigma2, const double *lambda, si
         for (int j = 0; j < 2; j++) {
             long r = j ? p->nrun[k] : p->brun[k];
             if (r >= 0 && q[k].avg != SLT_SGD_LAST)
-                p->groups[p->runs[r].g].accumulate = 1;
+                p->runs[r].accumulate = 1;
+            p->nsnap += r >= 0 && q[k].avg == SLT_SGD_TAIL;
         }
     }
-    /* 4 d lanes per group; snapshots (2 nq d) and x, xn, sl (3 d) as doubles, in whole lanes */
-    size_t nl = 4 * p->ngroups * d + (2 * nq * d + 3 * d + LANES - 1) / LANES, bytes = nl * sizeof(lanes);
-    p->block = aligned_alloc(sizeof(lanes), bytes);
-    if (!p->block)
+    p->zcap = ZBLOCK / (d + 1) > 0 ? ZBLOCK / (d + 1) : 1;
+    size_t bytes = plan_lanes(d, p->nruns, p->nsnap, p->zcap) * sizeof(lanes);
+    if (!(p->block = aligned_alloc(sizeof(lanes), bytes)))
         return 1;
     memset(p->block, 0, bytes);
-    p->zcap = ZBLOCK / (d + 1) > 0 ? ZBLOCK / (d + 1) : 1;
-    if (!(p->z = malloc(p->zcap * (d + 1) * sizeof(double))))
-        return 1;
-    plan_start(p, lambda);
+    plan_start(p, lambda, q);
     return 0;
 }
 
 static void plan_free(plan *p)
 {
     free(p->runs);
-    free(p->groups);
     free(p->brun);
+    free(p->snapb);
     free(p->block);
-    free(p->z);
 }
 
-/* Per lane: -eps on the variance run's lane, 0 on the others (a select, not a product: +0, not -0). */
-static inline __attribute__((always_inline)) void residual_start(const group *G, double eps, lanes *r)
+/* The residual's start: -eps of each lane's trial in the variance run, 0 in a bias run (a
+ * select, not a product: +0, not -0). */
+static inline __attribute__((always_inline)) void residual_start(const run *R, const lanes *eps, lanes *r)
 {
-    for (int j = 0; j < LANES; j++)
-        (*r)[j] = G->noise[j] ? -eps : 0;
+    lanes zero = {0};
+    *r = R->noise ? -*eps : zero;
 }
 
 /* The residual of the first step: r_0 = <x_0, u_0> - eps_0 (u = e for SGD). */
-SLT_CLONES static void first_residual(group *G, const double *x, double eps, size_t d)
+SLT_CLONES static void first_residual(run *R, const lanes *x, const lanes *eps, size_t d)
 {
     lanes r;
-    residual_start(G, eps, &r);
-    double al = G->s.alpha;
+    residual_start(R, eps, &r);
+    double al = R->s.alpha;
     for (size_t i = 0; i < d; i++) {
-        G->u[i] = G->s.algo == SLT_SGD_ACCEL ? al * G->e[i] + (1 - al) * G->v[i] : G->e[i];
-        r += x[i] * G->u[i];
+        R->u[i] = R->s.algo == SLT_SGD_ACCEL ? al * R->e[i] + (1 - al) * R->v[i] : R->e[i];
+        r += x[i] * R->u[i];
     }
-    G->r = r;
+    R->r = r;
 }
 
 /* SGD step t on x (sgd.md 2: e -= delta r x), fused with the residual of step t + 1 on xn. */
-static inline __attribute__((always_inline)) void sgd_body(group *G, const double *restrict x,
-                                                          const double *restrict xn, double eps, size_t d,
-                                                          const int accumulate)
+static inline __attribute__((always_inline)) void sgd_body(run *R, const lanes *restrict x, const lanes *restrict xn,
+                                                          const lanes *eps, size_t d, const int accumulate)
 {
-    lanes rd = G->s.delta * G->r, r, *restrict e = G->e, *restrict P = G->P;
-    residual_start(G, eps, &r);
+    lanes rd = R->s.delta * R->r, r, *restrict e = R->e, *restrict P = R->P;
+    residual_start(R, eps, &r);
     for (size_t i = 0; i < d; i++) {
         if (accumulate)
             P[i] += e[i];
         e[i] -= rd * x[i];
         r += xn[i] * e[i];
     }
-    G->r = r;
+    R->r = r;
 }
 
 /* ASGD step t on x (sgd.md 2: u = alpha e + (1 - alpha) v, e = u - delta r x,
  * v = beta u + (1 - beta) v - gamma r x), fused with the residual of step t + 1 on xn. */
-static inline __attribute__((always_inline)) void asgd_body(group *G, const double *restrict x,
-                                                           const double *restrict xn, double eps, size_t d,
+static inline __attribute__((always_inline)) void asgd_body(run *R, const lanes *restrict x,
+                                                           const lanes *restrict xn, const lanes *eps, size_t d,
                                                            const int accumulate)
 {
-    double al = G->s.alpha, be = G->s.beta;
-    lanes rd = G->s.delta * G->r, rg = G->s.gamma * G->r, r;
-    residual_start(G, eps, &r);
-    lanes *restrict e = G->e, *restrict v = G->v, *restrict u = G->u, *restrict P = G->P;
+    double al = R->s.alpha, be = R->s.beta;
+    lanes rd = R->s.delta * R->r, rg = R->s.gamma * R->r, r;
+    residual_start(R, eps, &r);
+    lanes *restrict e = R->e, *restrict v = R->v, *restrict u = R->u, *restrict P = R->P;
     for (size_t i = 0; i < d; i++) {
         if (accumulate)
             P[i] += e[i];
@@ -216,98 +204,97 @@ static inline __attribute__((always_inline)) void asgd_body(group *G, const doub
         u[i] = al * e[i] + (1 - al) * v[i];
         r += xn[i] * u[i];
     }
-    G->r = r;
+    R->r = r;
 }
 
-SLT_CLONES static void pass(group *G, const double *x, const double *xn, double eps, size_t d)
+SLT_CLONES static void pass(run *R, const lanes *x, const lanes *xn, const lanes *eps, size_t d)
 {
-    if (G->s.algo != SLT_SGD_ACCEL) {
-        if (G->accumulate)
-            sgd_body(G, x, xn, eps, d, 1);
+    if (R->s.algo != SLT_SGD_ACCEL) {
+        if (R->accumulate)
+            sgd_body(R, x, xn, eps, d, 1);
         else
-            sgd_body(G, x, xn, eps, d, 0);
-    } else if (G->accumulate) {
-        asgd_body(G, x, xn, eps, d, 1);
+            sgd_body(R, x, xn, eps, d, 0);
+    } else if (R->accumulate) {
+        asgd_body(R, x, xn, eps, d, 1);
     } else {
-        asgd_body(G, x, xn, eps, d, 0);
+        asgd_body(R, x, xn, eps, d, 0);
     }
 }
 
-/* Output coordinate i of a run's lane for query q (snap: P at the tail start). */
-static double output(const plan *p, const run *R, const slt_sgd_query *q, const double *snap, size_t i)
+/* Output coordinate i of a run in lane j for query q (snap: P at the tail start). */
+static double output(const run *R, const slt_sgd_query *q, const lanes *snap, size_t i, int j)
 {
-    const group *G = &p->groups[R->g];
     if (q->avg == SLT_SGD_LAST)
-        return at(G->e, i, R->lane);
+        return R->e[i][j];
     if (q->avg == SLT_SGD_UNIFORM)
-        return at(G->P, i, R->lane) / (double)q->N;
-    return (at(G->P, i, R->lane) - snap[i]) / (double)(q->N - q->N / 2);
+        return R->P[i][j] / (double)q->N;
+    return (R->P[i][j] - snap[i][j]) / (double)(q->N - q->N / 2);
 }
 
-static void readout(const plan *p, const double *lambda, size_t k, const slt_sgd_query *q, double *risk, double *bias,
-                    double *var)
+/* Query k's risk, bias and variance in every trial of the pack (out layout of slt_sgd_sim_pack). */
+static void readout(const plan *p, const double *lambda, size_t k, const slt_sgd_query *q, double *out)
 {
     const run *B = p->brun[k] >= 0 ? &p->runs[p->brun[k]] : NULL, *V = p->nrun[k] >= 0 ? &p->runs[p->nrun[k]] : NULL;
-    double sr = 0, sb = 0, sv = 0;
-    for (size_t i = 0; i < p->d; i++) {
-        double ob = B ? output(p, B, q, p->snapb + k * p->d, i) : 0,
-               ov = V ? output(p, V, q, p->snapn + k * p->d, i) : 0;
-        sr += lambda[i] * (ob + ov) * (ob + ov);
-        sb += lambda[i] * ob * ob;
-        sv += lambda[i] * ov * ov;
+    for (int j = 0; j < p->ntr; j++) {
+        double sr = 0, sb = 0, sv = 0;
+        for (size_t i = 0; i < p->d; i++) {
+            double ob = B ? output(B, q, p->snapb[k], i, j) : 0, ov = V ? output(V, q, p->snapn[k], i, j) : 0;
+            sr += lambda[i] * (ob + ov) * (ob + ov);
+            sb += lambda[i] * ob * ob;
+            sv += lambda[i] * ov * ov;
+        }
+        double *o = out + (size_t)j * 3 * p->nq;
+        o[k] = 0.5 * sr, o[p->nq + k] = 0.5 * sb, o[2 * p->nq + k] = 0.5 * sv;
     }
-    risk[k] = 0.5 * sr, bias[k] = 0.5 * sb, var[k] = 0.5 * sv;
-}
-
-/* P of run r (if any) into snap. */
-static void snapshot(const plan *p, long r, double *snap)
-{
-    if (r < 0)
-        return;
-    const run *R = &p->runs[r];
-    for (size_t i = 0; i < p->d; i++)
-        snap[i] = at(p->groups[R->g].P, i, R->lane);
 }
 
 /* At time t: snapshots of the tail starts and readouts of the checkpoints N = t. */
-static void events(plan *p, const double *lambda, long t, size_t nq, const slt_sgd_query *q, double *risk,
-                   double *bias, double *var)
+static void events(plan *p, const double *lambda, long t, const slt_sgd_query *q, double *out)
 {
-    for (size_t k = 0; k < nq; k++) {
+    for (size_t k = 0; k < p->nq; k++) {
         if (q[k].avg == SLT_SGD_TAIL && q[k].N / 2 == t) {
-            snapshot(p, p->brun[k], p->snapb + k * p->d);
-            snapshot(p, p->nrun[k], p->snapn + k * p->d);
+            if (p->snapb[k])
+                memcpy(p->snapb[k], p->runs[p->brun[k]].P, p->d * sizeof(lanes));
+            if (p->snapn[k])
+                memcpy(p->snapn[k], p->runs[p->nrun[k]].P, p->d * sizeof(lanes));
         }
         if (q[k].N == t)
-            readout(p, lambda, k, &q[k], risk, bias, var);
+            readout(p, lambda, k, &q[k], out);
     }
 }
 
-/* x = sqrt(lambda) o z with z ~ N(0, I_d), then eps = sigma xi: the order of sgd_sim.h. The
- * normals of up to zcap draws come from one call (the ziggurat's vector paths gain on long calls;
- * the stream is the same as draw by draw), never more than the run still needs, so the stream
- * ends where the draw-by-draw order leaves it. */
-static double draw(plan *p, gsl_rng *rng, double sigma, double *restrict x)
+/* Per trial j of the pack: x = sqrt(lambda) o z with z ~ N(0, I_d), then eps = sigma xi, from
+ * rng[j] in the order of sgd_sim.h, into lane j. The normals of up to zcap draws come from one
+ * call (the ziggurat's vector paths gain on long calls; the stream is the same as draw by draw),
+ * never more than the run still needs, so the stream ends where the draw-by-draw order leaves it. */
+static void draw(plan *p, gsl_rng *const *rng, double sigma, lanes *restrict x)
 {
-    size_t d = p->d;
+    size_t d = p->d, zd = p->zcap * (d + 1);
     if (p->zpos == p->zlen) {
         p->zlen = (size_t)p->left < p->zcap ? (size_t)p->left : p->zcap;
         p->zpos = 0;
-        slt_rng_normals(rng, p->z, p->zlen * (d + 1), 1.0);
+        for (int j = 0; j < p->ntr; j++)
+            slt_rng_normals(rng[j], p->z + j * zd, p->zlen * (d + 1), 1.0);
     }
-    const double *restrict z = p->z + p->zpos++ * (d + 1), *restrict sl = p->sl;
-    p->left--;
-#pragma omp simd
-    for (size_t i = 0; i < d; i++)
-        x[i] = z[i] * sl[i];
-    return sigma * z[d];
+    const double *restrict sl = p->sl;
+    for (int j = 0; j < p->ntr; j++) {
+        const double *restrict z = p->z + j * zd + p->zpos * (d + 1);
+        for (size_t i = 0; i < d; i++)
+            x[i][j] = z[i] * sl[i];
+        p->eps[j] = sigma * z[d];
+    }
+    p->zpos++, p->left--;
 }
 
-int slt_sgd_sim(size_t d, const double *lambda, double sigma2, size_t nq, const slt_sgd_query *q, gsl_rng *rng,
-                double *risk, double *bias, double *var, char *err)
+int slt_sgd_sim_pack(size_t d, const double *lambda, double sigma2, size_t nq, const slt_sgd_query *q,
+                     gsl_rng *const *rng, int ntr, double *out, char *err)
 {
+    if (ntr < 1 || ntr > LANES) {
+        snprintf(err, 256, "%d trials in one SGD pack (1 to %d)", ntr, LANES);
+        return 1;
+    }
     plan p;
-    if (plan_alloc(&p, d, sigma2, lambda, nq, q)) {
+    if (plan_alloc(&p, d, sigma2, lambda, nq, q, ntr)) {
         plan_free(&p);
         snprintf(err, 256, "out of memory for the SGD simulation at d = %zu", d);
         return 1;
@@ -315,32 +302,53 @@ int slt_sgd_sim(size_t d, const double *lambda, double sigma2, size_t nq, const 
     long nmax = 0;
     for (size_t k = 0; k < nq; k++)
         nmax = q[k].N > nmax ? q[k].N : nmax;
-    double sigma = sqrt(sigma2), eps = 0;
+    double sigma = sqrt(sigma2);
     p.left = nmax; /* one draw before step 0, then one before each step t + 1 < nmax */
     if (nmax > 0) {
-        eps = draw(&p, rng, sigma, p.x);
-        for (size_t g = 0; g < p.ngroups; g++)
-            first_residual(&p.groups[g], p.x, eps, d);
+        draw(&p, rng, sigma, p.x);
+        for (size_t r = 0; r < p.nruns; r++)
+            first_residual(&p.runs[r], p.x, &p.eps, d);
     }
     for (long t = 0;; t++) {
-        events(&p, lambda, t, nq, q, risk, bias, var);
+        events(&p, lambda, t, q, out);
         if (t == nmax)
             break;
-        if (t + 1 < nmax)
-            eps = draw(&p, rng, sigma, p.xn);
-        else /* the last step: no next residual */
-            memset(p.xn, 0, d * sizeof(double)), eps = 0;
-        for (size_t g = 0; g < p.ngroups; g++)
-            pass(&p.groups[g], p.x, p.xn, eps, d);
-        double *x = p.x;
+        if (t + 1 < nmax) {
+            draw(&p, rng, sigma, p.xn);
+        } else { /* the last step: no next residual */
+            lanes zero = {0};
+            memset(p.xn, 0, d * sizeof(lanes)), p.eps = zero;
+        }
+        for (size_t r = 0; r < p.nruns; r++)
+            pass(&p.runs[r], p.x, p.xn, &p.eps, d);
+        lanes *x = p.x;
         p.x = p.xn, p.xn = x;
     }
     plan_free(&p);
     return 0;
 }
 
+int slt_sgd_sim(size_t d, const double *lambda, double sigma2, size_t nq, const slt_sgd_query *q, gsl_rng *rng,
+                double *risk, double *bias, double *var, char *err)
+{
+    double *out = malloc(3 * nq * sizeof(double));
+    if (!out) {
+        snprintf(err, 256, "out of memory for the SGD simulation at d = %zu", d);
+        return 1;
+    }
+    int rc = slt_sgd_sim_pack(d, lambda, sigma2, nq, q, &rng, 1, out, err);
+    if (!rc) {
+        memcpy(risk, out, nq * sizeof(double));
+        memcpy(bias, out + nq, nq * sizeof(double));
+        memcpy(var, out + 2 * nq, nq * sizeof(double));
+    }
+    free(out);
+    return rc;
+}
+
 double slt_sgd_sim_bytes(size_t d, size_t nq)
 {
-    /* at most 2 nq groups (one per run) of 4 d lanes, snapshots 2 nq d, x, xn, sl */
-    return 8.0 * (double)d * (4.0 * LANES * 2 * (double)nq + 2.0 * (double)nq + 3) + 2 * sizeof(lanes);
+    /* at most 2 nq runs, 2 nq snapshots, and the normals of a pack */
+    size_t zcap = ZBLOCK / (d + 1) > 0 ? ZBLOCK / (d + 1) : 1;
+    return (double)sizeof(lanes) * (double)plan_lanes(d, 2 * nq, 2 * nq, zcap);
 }

@@ -1,6 +1,6 @@
 /* sgd_sim.h: Monte Carlo of one-pass SGD and ASGD on Gaussian linear regression (sgd.md 8): one
- * trial runs every requested algorithm and initialisation on the same fresh samples. No memory
- * is returned. */
+ * trial runs every requested algorithm and initialisation on the same fresh samples; up to
+ * SLT_SGD_PACK trials run side by side in one call. No memory is returned. */
 #ifndef SLT_SGD_SIM_H
 #define SLT_SGD_SIM_H
 
@@ -29,6 +29,16 @@ typedef struct {
  * Returns 0, or 1 with a message (out of memory). */
 int slt_sgd_sim(size_t d, const double *lambda, double sigma2, size_t nq, const slt_sgd_query *q, gsl_rng *rng,
                 double *risk, double *bias, double *var, char *err);
+
+/* The most trials one call of slt_sgd_sim_pack runs (one per vector lane). */
+#define SLT_SGD_PACK 4
+
+/* ntr (1..SLT_SGD_PACK) trials of slt_sgd_sim at once, trial j from its own stream rng[j], into
+ * out[j * 3 nq + c * nq + k] for quantity c (risk, bias, variance) of query k. Trial j's values
+ * are bit for bit those of slt_sgd_sim on rng[j] alone, whatever shares the call.
+ * Returns 0, or 1 with a message (out of memory, ntr out of range). */
+int slt_sgd_sim_pack(size_t d, const double *lambda, double sigma2, size_t nq, const slt_sgd_query *q,
+                     gsl_rng *const *rng, int ntr, double *out, char *err);
 
 /* Bytes one call needs (for the memory check). */
 double slt_sgd_sim_bytes(size_t d, size_t nq);

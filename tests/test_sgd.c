@@ -249,23 +249,38 @@ static void test_simulation(void)
                     slt_sgd_query qk = {a ? acc : sgd, from[i], to[i], Ns[n], avg};
                     q[k] = qk;
                 }
-    double mean[3][NQ] = {{0}}, m2[3][NQ] = {{0}}, out[3][NQ];
+    double mean[3][NQ] = {{0}}, m2[3][NQ] = {{0}}, pack[SLT_SGD_PACK][3][NQ], one[3][NQ];
     char err[SLT_ERRLEN];
-    gsl_rng *r = slt_rng_alloc(11, 0, 0);
-    for (int t = 0; t < TRIALS; t++) {
-        slt_rng_reseed(r, 11, 0, (uint64_t)t);
-        if (slt_sgd_sim(D, lam, 0.01, NQ, q, r, out[0], out[1], out[2], err)) {
-            check_ok(0, "slt_sgd_sim: %s", err);
+    gsl_rng *r[SLT_SGD_PACK];
+    for (int j = 0; j < SLT_SGD_PACK; j++)
+        r[j] = slt_rng_alloc(11, 0, 0);
+    int same = 1;
+    for (int t0 = 0; t0 < TRIALS; t0 += SLT_SGD_PACK) { /* trials t0.. side by side, as the engine runs them */
+        int ntr = TRIALS - t0 < SLT_SGD_PACK ? TRIALS - t0 : SLT_SGD_PACK;
+        for (int j = 0; j < ntr; j++)
+            slt_rng_reseed(r[j], 11, 0, (uint64_t)(t0 + j));
+        if (slt_sgd_sim_pack(D, lam, 0.01, NQ, q, r, ntr, &pack[0][0][0], err)) {
+            check_ok(0, "slt_sgd_sim_pack: %s", err);
             break;
         }
-        for (int j = 0; j < 3; j++)
-            for (int c = 0; c < NQ; c++) { /* Welford */
-                double dlt = out[j][c] - mean[j][c];
-                mean[j][c] += dlt / (t + 1);
-                m2[j][c] += dlt * (out[j][c] - mean[j][c]);
+        for (int j = 0; j < ntr; j++)
+            for (int c = 0; c < 3; c++)
+                for (int k = 0; k < NQ; k++) { /* Welford */
+                    double x = pack[j][c][k], dlt = x - mean[c][k];
+                    mean[c][k] += dlt / (t0 + j + 1);
+                    m2[c][k] += dlt * (x - mean[c][k]);
+                }
+        if (t0 < 3 * SLT_SGD_PACK) /* a trial alone gives the bits it gives in a pack */
+            for (int j = 0; j < ntr; j++) {
+                slt_rng_reseed(r[0], 11, 0, (uint64_t)(t0 + j));
+                same &= !slt_sgd_sim(D, lam, 0.01, NQ, q, r[0], one[0], one[1], one[2], err) &&
+                        !memcmp(one, pack[j], sizeof one);
             }
     }
-    gsl_rng_free(r);
+    for (int j = 0; j < SLT_SGD_PACK; j++)
+        gsl_rng_free(r[j]);
+    check_ok(same, "8: a trial's 108 values are bit for bit the same alone and in a pack of %d (12 trials)",
+             SLT_SGD_PACK);
     double zmax = 0;
     int bad = 0;
     for (int c = 0; c < NQ; c++) {
