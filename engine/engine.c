@@ -18,6 +18,9 @@
 #include "sltmpi.h"
 
 extern void openblas_set_num_threads(int);
+/* OpenBLAS (pthreads build) starts its thread pool when it loads; an idle pool thread spins on
+ * sched_yield for about 2^28 clock ticks (~0.1 s of CPU) before it sleeps. Weak: other builds. */
+extern int blas_thread_shutdown_(void) __attribute__((weak));
 
 typedef struct {
     size_t npts, nsim;   /* points of the batch; those simulated */
@@ -610,6 +613,8 @@ static void compute_all(run_t *r, int ready)
     /* one BLAS thread per work unit: no oversubscription, and the same sums in the same order
      * whatever --threads is */
     openblas_set_num_threads(1);
+    if (blas_thread_shutdown_) /* the pool is never used from here on: stop its spinning */
+        blas_thread_shutdown_();
     r->t_start = now();
 #pragma omp parallel num_threads(r->o->threads + (rank == 0 && size > 1))
     {
