@@ -8,7 +8,8 @@
 # wall times, which a shared machine inflates; CPU time is what the floor predicts.
 # Counts per trial (n, p, N, P, m = min of the two sides, as in each benchmark):
 #  ridgeless (lambda = 0): normals n pmax + pmax + n; flops: Gram n m0^2 (m0 = largest p <= n) and
-#    the rank updates n^2 (pmax - n), u = X beta grown with p 2 n pmax; per point a Cholesky m^3/3
+#    X X' over all pmax columns n^2 pmax (its first p > n point needs p of them at once; the floor
+#    once counted n^2 (pmax - n), 8e6 flops a trial too few), u = X beta grown with p 2 n pmax; per point a Cholesky m^3/3
 #    and, for p > n, two forward solves 2 m^2 (bias |beta|^2 - |L^-1 u|^2, variance |L^-1 eps|^2);
 #    for p <= n the estimate from u is beta itself, the noise's needs X^T eps 2 n p and 2 m^2.
 #  gd-dynamics: literal: normals P N + 2 N + P; flops: Gram m^2 max(N, P) and the tridiagonal
@@ -72,7 +73,16 @@ eig=$(awk -v a="$3" -v b="$4" -v c="$5" -v d="$8" -v e="$9" -v f="${10}" \
 fl_ridge=$(awk 'BEGIN { n = 200; pm = 1000; T = 50; m0 = 0
     for (i = 0; i < 40; i++) { p = int((0.1 + 4.9 * i / 39) * n + 0.5); if (p <= n && p > m0) m0 = p
         m = p < n ? p : n; f += m^3 / 3 + 2 * m^2 + (p > n ? 4 * n : 2 * n * p) }
-    f += n * m0^2 + n^2 * (pm - n) + 2 * n * pm; print T * (n * pm + pm + n), T * f, 0 }')
+    f += n * m0^2 + n^2 * pm + 2 * n * pm; print T * (n * pm + pm + n), T * f, 0 }')
+# the same sweep on the cheapest route known (not sltsim's): one factorisation for every p <= n
+# (leading blocks, lambda = 0), then for p > n the first point's Gram and factor and, for each later
+# point, an update of the factor with its k new columns (2 n^2 k); forward solves and u as above
+fl_ridge_min=$(awk 'BEGIN { n = 200; pm = 1000; T = 50; m0 = 0; p1 = 0; prev = 0
+    for (i = 0; i < 40; i++) { p = int((0.1 + 4.9 * i / 39) * n + 0.5)
+        if (p <= n) { if (p > m0) m0 = p; f += 2 * p^2 + 2 * n * p }
+        else { if (!p1) { p1 = p; f += n^2 * p + n^3 / 3 } else f += 2 * n^2 * (p - prev); f += 2 * n^2 }
+        prev = p }
+    f += n * m0^2 + m0^3 / 3 + 2 * n * pm; print T * (n * pm + pm + n), T * f, 0 }')
 fl_gd() { awk -v lit="$1" -v eig="$eig" 'BEGIN { N = 400; T = 100; split("0.5 1 2", al, " ")
     for (k = 1; k <= 3; k++) { P = int(al[k] * N + 0.5); m = P < N ? P : N; M = P < N ? N : P
         if (lit) { g += P * N + 2 * N + P; f += m^2 * M + 4 / 3 * m^3 } else g += 2 * N + P + 2 * (2 * m - 1) }
@@ -126,6 +136,7 @@ echo
 echo "| benchmark | simulation, one thread, CPU (best of $R) | floor: normals + dense flops (+ measured eigenvalue step) | time / floor | sltsim's speed-up over the references (their section) |"
 echo "|---|---|---|---|---|"
 row "ridgeless sweep (gamma = 0.1:5:40, n = 200, 50 trials)" "$ridge" "$fl_ridge" "$(refs ridgeless '### Ridgeless')"
+row "ridgeless sweep, against the floor of the cheapest route known (factor updates; see below)" "$ridge" "$fl_ridge_min" "(as above)"
 row "gd-dynamics, spectral sampler (default; 100 trials)" "$gds" "$fl_gds" "$(refs gd_dynamics '### Gradient-flow')"
 row "gd-dynamics, literal sampler" "$gdl" "$fl_gdl" "(numpy does the same work: see its section)"
 row "rf (psi1 = 0.1:10:20:log, d = 200, 20 trials)" "$rf" "$fl_rf" "$(refs rf '### Random features')"
@@ -136,11 +147,13 @@ cat <<EOT
 Simulation time = the run's CPU time less that of the same run with \`--trials 0\` (theory, start-up).
 The floor counts the random numbers and the dense flops the algorithm cannot avoid (bench/floors.sh
 lists them), every flop at the rate of a large dgemm; it leaves out the rest (pivoting, activations,
-exponentials, memory traffic). A Cholesky factorisation of order 200 runs at about 0.6 of the dgemm
-rate here (sltsim's blocked one; OpenBLAS's dpotrf about 0.5), which alone keeps the ridgeless
-sweep (one factorisation per point, 32 of order 200 per trial) near 2x; updating the factor with
-each point's new columns instead (LAPACK dtpqrt) needs fewer flops at these steps but measured no
-faster.
+exponentials, memory traffic). The ridgeless row counts a fresh Cholesky factorisation per point
+(32 of order 200 per trial), as sltsim does: its left-looking blocked Cholesky runs at about 0.8 of
+the dgemm rate at order 200 (OpenBLAS's dpotrf about 0.45), with the two forward solves carried
+through it as extra rows. Routes with fewer flops exist: updating the previous factor with each
+point's 25 new columns (about 2 n^2 k = 2.0e6 flops a point against 3.7e6) and one factorisation
+for all p <= n at lambda = 0 (leading blocks): the second ridgeless row counts those. sltsim does
+not take that route: the update (LAPACK dtpqrt) needs fewer flops but measured no faster.
 The speed-ups over the references are those of the benchmarks' own sections (CPU time, user +
 system of all threads, where the section gives it; wall time with all cores), in this run if they
 were run in it, else as committed (date shown).
