@@ -13,7 +13,8 @@
  * for bit, GCC and clang; a build with -mfma or -march=native contracts, here as anywhere). The
  * pass is bound by its multiplications (about 4 cycles per coordinate for ASGD whatever the
  * lanes in use), so a full pack divides its cost per trial by LANES; drawing the d normals of
- * each step is most of the rest. */
+ * each step is most of the rest (their scaling by sqrt(lambda) goes into the lanes by 4 x 4
+ * transposes: element by element it cost as much as the pass). */
 #include "sims/sgd_sim.h"
 
 #include <math.h>
@@ -51,7 +52,7 @@ typedef struct {
     long *brun, *nrun;      /* per query: its bias run and variance run, -1 if none */
     lanes **snapb, **snapn; /* per query: P at the tail start s = N/2 (tail queries only, else NULL) */
     lanes *x, *xn, eps;     /* per lane: its trial's x_t, x_{t+1} and eps_{t+1} */
-    double *sl;             /* sqrt(lambda) */
+    double *sl, *zero;      /* sqrt(lambda); d zeros (the normals of lanes with no trial) */
     lanes *block;
     double *z;              /* zcap (d + 1) normals per trial: its next draws, in stream order */
     size_t zcap, zlen, zpos; /* draws a trial's buffer holds, draws filled, draws used (alike in every trial) */
@@ -81,7 +82,7 @@ static long find_run(plan *p, const slt_sgd_steps *s, int noise, size_t from, si
  * normals of LANES trials as doubles. */
 static size_t plan_lanes(size_t d, size_t nruns, size_t nsnap, size_t zcap)
 {
-    size_t doubles = d + LANES * zcap * (d + 1);
+    size_t doubles = 2 * d + LANES * zcap * (d + 1);
     return (4 * nruns + 2 + nsnap) * d + (doubles + LANES - 1) / LANES;
 }
 
@@ -105,7 +106,7 @@ static void plan_start(plan *p, const double *lambda, const slt_sgd_query *q)
             if (p->nrun[k] >= 0)
                 p->snapn[k] = b, b += d;
         }
-    p->sl = (double *)b, p->z = p->sl + d;
+    p->sl = (double *)b, p->zero = p->sl + d, p->z = p->zero + d;
     for (size_t i = 0; i < d; i++)
         p->sl[i] = sqrt(lambda[i]);
 }
@@ -263,10 +264,34 @@ static void events(plan *p, const double *lambda, long t, const slt_sgd_query *q
     }
 }
 
+/* x[i] = (z_0[i], ..., z_3[i]) * sl[i], i < d: four rows of normals scaled and transposed into
+ * lanes, four coordinates at a time (each product is the scalar z_j[i] * sl[i]). */
+SLT_CLONES static void spread(const double *const *z, const double *sl, lanes *restrict x, size_t d)
+{
+    size_t i = 0;
+#if defined(__GNUC__) && !defined(__clang__)
+    typedef long long sel __attribute__((vector_size(LANES * sizeof(long long))));
+    for (; LANES == 4 && i + 4 <= d; i += 4) {
+        lanes a, b, c, e, s;
+        memcpy(&a, z[0] + i, sizeof a), memcpy(&b, z[1] + i, sizeof b), memcpy(&c, z[2] + i, sizeof c);
+        memcpy(&e, z[3] + i, sizeof e), memcpy(&s, sl + i, sizeof s);
+        a *= s, b *= s, c *= s, e *= s;
+        lanes t0 = __builtin_shuffle(a, b, (sel){0, 4, 2, 6}), t1 = __builtin_shuffle(a, b, (sel){1, 5, 3, 7});
+        lanes t2 = __builtin_shuffle(c, e, (sel){0, 4, 2, 6}), t3 = __builtin_shuffle(c, e, (sel){1, 5, 3, 7});
+        x[i] = __builtin_shuffle(t0, t2, (sel){0, 1, 4, 5}), x[i + 1] = __builtin_shuffle(t1, t3, (sel){0, 1, 4, 5});
+        x[i + 2] = __builtin_shuffle(t0, t2, (sel){2, 3, 6, 7}), x[i + 3] = __builtin_shuffle(t1, t3, (sel){2, 3, 6, 7});
+    }
+#endif
+    for (; i < d; i++)
+        for (int j = 0; j < LANES; j++)
+            x[i][j] = z[j][i] * sl[i];
+}
+
 /* Per trial j of the pack: x = sqrt(lambda) o z with z ~ N(0, I_d), then eps = sigma xi, from
- * rng[j] in the order of sgd_sim.h, into lane j. The normals of up to zcap draws come from one
- * call (the ziggurat's vector paths gain on long calls; the stream is the same as draw by draw),
- * never more than the run still needs, so the stream ends where the draw-by-draw order leaves it. */
+ * rng[j] in the order of sgd_sim.h, into lane j (lanes of no trial read zeros). The normals of up
+ * to zcap draws come from one call (the ziggurat's vector paths gain on long calls; the stream is
+ * the same as draw by draw), never more than the run still needs, so the stream ends where the
+ * draw-by-draw order leaves it. */
 static void draw(plan *p, gsl_rng *const *rng, double sigma, lanes *restrict x)
 {
     size_t d = p->d, zd = p->zcap * (d + 1);
@@ -276,13 +301,12 @@ static void draw(plan *p, gsl_rng *const *rng, double sigma, lanes *restrict x)
         for (int j = 0; j < p->ntr; j++)
             slt_rng_normals(rng[j], p->z + j * zd, p->zlen * (d + 1), 1.0);
     }
-    const double *restrict sl = p->sl;
-    for (int j = 0; j < p->ntr; j++) {
-        const double *restrict z = p->z + j * zd + p->zpos * (d + 1);
-        for (size_t i = 0; i < d; i++)
-            x[i][j] = z[i] * sl[i];
-        p->eps[j] = sigma * z[d];
-    }
+    const double *z[LANES];
+    for (int j = 0; j < LANES; j++)
+        z[j] = j < p->ntr ? p->z + j * zd + p->zpos * (d + 1) : p->zero;
+    spread(z, p->sl, x, d);
+    for (int j = 0; j < p->ntr; j++)
+        p->eps[j] = sigma * z[j][d];
     p->zpos++, p->left--;
 }
 
