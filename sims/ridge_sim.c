@@ -14,6 +14,7 @@
 
 #include "engine/rng.h"
 #include "engine/slt.h"
+#include "sims/chol.h"
 
 void slt_ridge_layout(const slt_ridge_design *d, long p, double *s, unsigned char *in_beta)
 {
@@ -48,50 +49,6 @@ typedef struct {
     double *evals;       /* eigenvalues when factorised by eigendecomposition */
     int eigen;
 } gram_t;
-
-/* Cholesky A = L L^T of the m x m column-major lower triangle of A, in place; 1 if A is not
- * positive definite. Left-looking in blocks of CHOL_NB columns: per block one dsyrk and one dgemm
- * with the columns of L already found, the diagonal block unblocked, one dtrsm below it. At the
- * orders here (m <= a few hundred) this took 0.85x the time of OpenBLAS 0.3.21's dpotrf (m = 50,
- * 100, 200: its recursive blocking leaves too much to small kernels); results agree to rounding. */
-#define CHOL_NB 8
-
-static int chol_block(long b, double *A, long ld)
-{
-    for (long j = 0; j < b; j++) {
-        double d = A[j + j * ld];
-        for (long k = 0; k < j; k++)
-            d -= A[j + k * ld] * A[j + k * ld];
-        if (!(d > 0))
-            return 1;
-        d = sqrt(d);
-        A[j + j * ld] = d;
-        for (long k = 0; k < j; k++)
-            for (long i = j + 1; i < b; i++)
-                A[i + j * ld] -= A[i + k * ld] * A[j + k * ld];
-        for (long i = j + 1; i < b; i++)
-            A[i + j * ld] /= d;
-    }
-    return 0;
-}
-
-static int chol_lower(long m, double *A)
-{
-    for (long k = 0; k < m; k += CHOL_NB) {
-        long b = m - k < CHOL_NB ? m - k : CHOL_NB, r = m - k - b;
-        double *Akk = A + k + k * m, *Abk = Akk + b;
-        if (k) {
-            cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, b, k, -1.0, A + k, m, 1.0, Akk, m);
-            if (r)
-                cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, r, b, k, -1.0, A + k + b, m, A + k, m, 1.0, Abk, m);
-        }
-        if (chol_block(b, Akk, m))
-            return 1;
-        if (r)
-            cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, r, b, 1.0, Akk, m, Abk, m);
-    }
-    return 0;
-}
 
 /* The Gram matrices are filled row-major upper, which is the same memory as column-major lower:
  * LAPACK is called column-major on 'L', so that LAPACKE neither transposes nor copies. */
@@ -262,7 +219,7 @@ int slt_ridge_sim(const slt_ridge_design *d, size_t npts, const long *p, const d
             if (!g.eigen) {
                 for (long i = 0; i < m; i++)
                     A[i * m + i] += c;
-                if (chol_lower(m, A)) {
+                if (slt_chol_factor(m, A)) {
                     snprintf(err, SLT_ERRLEN, "Cholesky failed (n = %ld, p = %ld, lambda = %g): singular Gram matrix",
                              n, pp, lambda[k]);
                     rc = 1;
