@@ -4,6 +4,9 @@
  *    random numbers: each point is an unbiased draw, neighbouring points are correlated);
  *  - one n x Nmax feature matrix Z; for N <= n the Gram Z_N^T Z_N is a leading block of one
  *    product, for N > n the Gram Z_N Z_N^T grows by rank updates as N increases (smaller side);
+ *  - products with Z are thin (a few columns per group): those of consecutive groups are done as one,
+ *    in chunks of at most KCHUNK columns, the coefficients zero beyond each group's N, so that the
+ *    n x Nmax matrix Z is packed and streamed once per chunk instead of once per group;
  *  - the labels are linear in their three unit-amplitude parts (linear signal, nonlinear signal,
  *    noise), so one solve with three right-hand sides per (N, lambda) serves every (F1, Fstar,
  *    tau2), and the test and training errors are quadratic forms in (F1, Fstar, tau);
@@ -24,11 +27,13 @@
 
 #include "engine/rng.h"
 #include "engine/slt.h"
+#include "sims/chol.h"
 #include "theory/activation.h"
 
 #define TEST_CHUNK 256        /* test inputs featurised at once: bounds memory at 256 x Nmax */
 #define EIGEN_MIN_LAMBDAS 16  /* from this many lambdas at one N, one dsyevd beats Choleskys */
 #define KBLOCK 64             /* kernel rows formed at once (exact test error): KBLOCK x Nmax in cache */
+#define KCHUNK 32             /* coefficient columns of the groups multiplied with Z at once */
 
 /* parts of the labels, columns of Y and of the coefficient blocks */
 enum { C_LIN = 0, C_NOISE = 1, C_NL = 2 };
@@ -37,7 +42,8 @@ typedef struct {
     long N;
     size_t nlam;
     double *lam;    /* distinct lambdas at this N, in order of first appearance */
-    double *coef;   /* N x K row-major, K = nlam * nc: a for lambda l, part c in column l nc + c */
+    double *coef;   /* N x K row-major, K = nlam * nc: a for lambda l, part c in column l nc + c (for
+                     * N > n, until dual_to_primal: the first n rows hold the dual (Z Z^T + c)^{-1} y) */
     double *gtest;  /* nlam x nc x nc: sums over the test set of residual products (or expectations) */
     double *Q;      /* K x K: coef' K_N coef (exact test error) */
     double *gtrain; /* the same over the training set */
@@ -56,6 +62,7 @@ double slt_rf_sim_bytes(const slt_rf_design *dz, long Nmax)
                    + (N > n ? n * n : 0) /* running Z Z^T */
                    + 2 * d * d + big * d /* A0 of f_NL, X A0 */
                    + N * nc * 2          /* Z^T Y, coefficients (one lambda) */
+                   + (N + big) * KCHUNK  /* a chunk of coefficients and its product with Z */
                    + big * nc * 4 + m * nc * 4 + 4 * m;
     return 8 * words + slt_sf_map_bytes(dz->features, (size_t)dz->d, (size_t)Nmax);
 }
@@ -87,21 +94,91 @@ static void fill_gram(double *A, long m, long N, long n, const double *Cn, long 
     }
 }
 
-/* G[l] += r r^T over rows i, with r = target[i] - pred[i, l] for each lambda l: the nc x nc Gram of
- * the residuals of the nc label parts, from which every amplitude combination's error follows. */
-static void add_residual_grams(const double *target, const double *pred, long rows, size_t nlam, long nc, double *G)
+/* G[l] += r r^T over rows i, with r = target[i] - pred[i, l] for each lambda l (pred transposed:
+ * the prediction of column j at row i in pred[j ld + i]): the nc x nc Gram of the residuals of the nc
+ * label parts, from which every amplitude combination's error follows. */
+static void add_residual_grams(const double *target, const double *pred, long ld, long rows, size_t nlam, long nc,
+                               double *G)
 {
-    long K = (long)nlam * nc;
     for (long i = 0; i < rows; i++)
         for (size_t l = 0; l < nlam; l++) {
             double r[3];
             for (long cc = 0; cc < nc; cc++)
-                r[cc] = target[i * nc + cc] - pred[i * K + (long)l * nc + cc];
+                r[cc] = target[i * nc + cc] - pred[((long)l * nc + cc) * ld + i];
             double *Gl = G + l * nc * nc;
             for (long c1 = 0; c1 < nc; c1++)
                 for (long c2 = 0; c2 < nc; c2++)
                     Gl[c1 * nc + c2] += r[c1] * r[c2];
         }
+}
+
+/* The end of the chunk of groups from a0: the following groups while their columns total at most
+ * KCHUNK (one group at least); their total into *kc. */
+static size_t chunk_end(const group_t *gr, size_t a0, size_t ng, long nc, long *kc)
+{
+    size_t a1 = a0;
+    *kc = 0;
+    while (a1 < ng && (a1 == a0 || *kc + (long)gr[a1].nlam * nc <= KCHUNK))
+        *kc += (long)gr[a1++].nlam * nc;
+    return a1;
+}
+
+/* The groups [a0, a1) transposed, one above the other, in Ct (kc x rows, kc their total columns):
+ * row j holds a column of a group's coefficients, its first `rows` entries, zero beyond its N. The
+ * products below then take Z as BLAS's untransposed column-major operand (Z^T), which OpenBLAS
+ * packs faster (measured: half the time of the products with the chunk untransposed). */
+static void gather_chunk(const group_t *gr, size_t a0, size_t a1, long nc, long rows, double *Ct)
+{
+    for (long j = 0; a0 < a1; a0++) {
+        long K = (long)gr[a0].nlam * nc, h = gr[a0].N < rows ? gr[a0].N : rows;
+        for (long c = 0; c < K; c++, j++) {
+            for (long i = 0; i < h; i++)
+                Ct[j * rows + i] = gr[a0].coef[i * K + c];
+            memset(Ct + j * rows + h, 0, (size_t)(rows - h) * sizeof(double));
+        }
+    }
+}
+
+/* The coefficients of the groups with N > n from their duals w (n x K, in their first n rows):
+ * a = Z_N^T w, one product per chunk of groups. Wt: max(KCHUNK, Kmax) x n, At: the same x Nmax. */
+static void dual_to_primal(group_t *gr, size_t ng, long nc, const double *Z, long n, long Nmax, double *Wt,
+                           double *At)
+{
+    size_t a0 = 0;
+    while (a0 < ng && gr[a0].N <= n)
+        a0++;
+    while (a0 < ng) {
+        long kc;
+        size_t a1 = chunk_end(gr, a0, ng, nc, &kc);
+        long Nl = gr[a1 - 1].N;
+        gather_chunk(gr, a0, a1, nc, n, Wt);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)kc, (int)Nl, (int)n, 1.0, Wt, (int)n, Z, (int)Nmax,
+                    0.0, At, (int)Nl);
+        for (long j = 0; a0 < a1; a0++) {
+            long K = (long)gr[a0].nlam * nc;
+            for (long c = 0; c < K; c++, j++)
+                for (long i = 0; i < gr[a0].N; i++)
+                    gr[a0].coef[i * K + c] = At[j * Nl + i];
+        }
+    }
+}
+
+/* The residuals T - F_N a over the h rows of the features F (h x Nmax) and targets T (h x nc) of
+ * every group, lambda and part, added to each group's gtrain (train) or gtest: one product (F A)^T
+ * per chunk of groups. At: max(KCHUNK, Kmax) x Nmax, Pt: the same x h. */
+static void add_residuals(group_t *gr, size_t ng, long nc, const double *F, const double *T, long h, long Nmax,
+                          int train, double *At, double *Pt)
+{
+    for (size_t a0 = 0, a1; a0 < ng; a0 = a1) {
+        long kc, off = 0;
+        a1 = chunk_end(gr, a0, ng, nc, &kc);
+        long Nl = gr[a1 - 1].N;
+        gather_chunk(gr, a0, a1, nc, Nl, At);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)kc, (int)h, (int)Nl, 1.0, At, (int)Nl, F, (int)Nmax,
+                    0.0, Pt, (int)h);
+        for (size_t a = a0; a < a1; off += (long)gr[a++].nlam * nc)
+            add_residual_grams(T, Pt + off * h, h, h, gr[a].nlam, nc, train ? gr[a].gtrain : gr[a].gtest);
+    }
 }
 
 /* The test error exactly (random_features.md 2 item 6): with label part c's target f_c and coefficients a_c,
@@ -257,7 +334,8 @@ int slt_rf_sim(const slt_rf_design *dz, const slt_sf_plan *plan, size_t npts, co
     double *ev = malloc(mm * sizeof(double));
     double *T = malloc(mm * nc * sizeof(double)), *T2 = malloc(mm * nc * sizeof(double));
     double *W = malloc(big * nc * sizeof(double)), *B = malloc(mm * nc * sizeof(double));
-    double *P = malloc((size_t)big * Kmax * sizeof(double));
+    const long kw = Kmax > KCHUNK ? Kmax : KCHUNK; /* columns of a chunk (chunk_end) */
+    double *P = malloc((size_t)big * kw * sizeof(double)), *C = malloc((size_t)Nmax * kw * sizeof(double));
     double *bu = malloc(d * sizeof(double));
     double *A0 = need_nl ? malloc((size_t)d * d * sizeof(double)) : NULL;
     double *XA = need_nl ? malloc((size_t)big * d * sizeof(double)) : NULL;
@@ -270,7 +348,7 @@ int slt_rf_sim(const slt_rf_design *dz, const slt_sf_plan *plan, size_t npts, co
     double *Yb = kern ? malloc((size_t)KBLOCK * Kmax * sizeof(double)) : NULL;
     double *beta = kern ? malloc((size_t)Nmax * nc * sizeof(double)) : NULL;
     if (!map || !X || !Y || !Z || (m0 && (!ZtY || !Cn)) || (Nmax > n && !Gi) || !A || !ev || !T || !T2 || !W ||
-        !B || !P || !bu || (need_nl && (!A0 || !XA)) || (!kern && (!Xt || !Zt || !ft)) ||
+        !B || !P || !C || !bu || (need_nl && (!A0 || !XA)) || (!kern && (!Xt || !Zt || !ft)) ||
         (kern && (!Th || !Kb || !Yb || !beta))) {
         snprintf(err, SLT_ERRLEN, "out of memory for n = %ld, N = %ld, d = %ld", n, Nmax, d);
         goto done;
@@ -334,7 +412,7 @@ int slt_rf_sim(const slt_rf_design *dz, const slt_sf_plan *plan, size_t npts, co
             fill_gram(A, m, N, n, Cn, m0, Gi);
             for (long i = 0; i < m; i++)
                 A[i * m + i] += c;
-            if (LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', (lapack_int)m, A, (lapack_int)m) != 0) {
+            if (slt_chol_factor(m, A)) {
                 eigen = 1; /* numerically singular (lambda = 0 near N = n): pseudo-inverse below */
                 break;
             }
@@ -346,16 +424,9 @@ int slt_rf_sim(const slt_rf_design *dz, const slt_sf_plan *plan, size_t npts, co
                 snprintf(err, SLT_ERRLEN, "Cholesky solve failed (n = %ld, N = %ld)", n, N);
                 goto done;
             }
-            for (long i = 0; i < m; i++)
+            for (long i = 0; i < m; i++) /* N > n: the dual w = (Z_N Z_N^T + c)^{-1} y, a = Z_N^T w */
                 for (long cc = 0; cc < nc; cc++)
-                    W[i * nc + cc] = B[cc * m + i];
-            if (N <= n) {
-                for (long i = 0; i < N; i++)
-                    memcpy(g->coef + i * K + (long)l * nc, W + i * nc, nc * sizeof(double));
-            } else { /* a = Z_N^T (Z_N Z_N^T + c)^{-1} y */
-                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)N, (int)nc, (int)n, 1.0, Z, (int)Nmax, W,
-                            (int)nc, 0.0, g->coef + (long)l * nc, (int)K);
-            }
+                    g->coef[i * K + (long)l * nc + cc] = B[cc * m + i];
         }
         if (eigen) {
             /* Gram = U diag(e) U^T; read row-major, row i of A is eigenvector i. All lambdas from
@@ -375,22 +446,13 @@ int slt_rf_sim(const slt_rf_design *dz, const slt_sf_plan *plan, size_t npts, co
                     for (long cc = 0; cc < nc; cc++)
                         T2[i * nc + cc] = (c == 0 && ev[i] <= cut) ? 0 : T[i * nc + cc] / e;
                 }
-                if (N <= n) {
-                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m, (int)nc, (int)m, 1.0, A, (int)m, T2,
-                                (int)nc, 0.0, g->coef + (long)l * nc, (int)K);
-                } else {
-                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m, (int)nc, (int)m, 1.0, A, (int)m, T2,
-                                (int)nc, 0.0, W, (int)nc);
-                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)N, (int)nc, (int)n, 1.0, Z, (int)Nmax,
-                                W, (int)nc, 0.0, g->coef + (long)l * nc, (int)K);
-                }
+                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m, (int)nc, (int)m, 1.0, A, (int)m, T2,
+                            (int)nc, 0.0, g->coef + (long)l * nc, (int)K); /* N > n: the dual, as above */
             }
         }
-        /* training residuals y - Z_N a, all lambdas and parts at once */
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)K, (int)N, 1.0, Z, (int)Nmax, g->coef,
-                    (int)K, 0.0, P, (int)K);
-        add_residual_grams(Y, P, n, g->nlam, nc, g->gtrain);
     }
+    dual_to_primal(gr, ng, nc, Z, n, Nmax, P, C);
+    add_residuals(gr, ng, nc, Z, Y, n, Nmax, 1, C, P); /* training residuals */
 
     /* ---- the test error: exact, or on fresh test inputs in chunks (noise-free targets; the noise
      * part's target is 0) ---- */
@@ -414,13 +476,7 @@ int slt_rf_sim(const slt_rf_design *dz, const slt_sf_plan *plan, size_t npts, co
             quad_target(A0, Xt, h, d, XA, ft + C_NL, nc);
         slt_sf_apply_batch(map, Xt, (size_t)h, Zt);
         slt_act_apply(dz->act, Zt, (size_t)h * Nmax);
-        for (size_t a = 0; a < ng; a++) {
-            group_t *g = &gr[a];
-            long K = (long)g->nlam * nc;
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)h, (int)K, (int)g->N, 1.0, Zt, (int)Nmax,
-                        g->coef, (int)K, 0.0, P, (int)K);
-            add_residual_grams(ft, P, h, g->nlam, nc, g->gtest);
-        }
+        add_residuals(gr, ng, nc, Zt, ft, h, Nmax, 0, C, P);
     }
 
     /* ---- every point: quadratic forms in v = (F1, tau, Fstar) ---- */
@@ -448,7 +504,7 @@ int slt_rf_sim(const slt_rf_design *dz, const slt_sf_plan *plan, size_t npts, co
 done:
     slt_sf_map_free(map);
     free(X); free(Y); free(Z); free(ZtY); free(Cn); free(Gi); free(A); free(ev); free(T); free(T2);
-    free(W); free(B); free(P); free(bu); free(A0); free(XA); free(Xt); free(Zt); free(ft);
+    free(W); free(B); free(P); free(C); free(bu); free(A0); free(XA); free(Xt); free(Zt); free(ft);
     free(Th); free(Kb); free(Yb); free(beta);
     for (size_t a = 0; a < ng; a++) {
         free(gr[a].lam); free(gr[a].coef); free(gr[a].gtest); free(gr[a].gtrain); free(gr[a].Q);

@@ -14,6 +14,7 @@
 
 #include "engine/rng.h"
 #include "engine/slt.h"
+#include "sims/chol.h"
 
 void slt_ridge_layout(const slt_ridge_design *d, long p, double *s, unsigned char *in_beta)
 {
@@ -48,63 +49,6 @@ typedef struct {
     double *evals;       /* eigenvalues when factorised by eigendecomposition */
     int eigen;
 } gram_t;
-
-/* Cholesky A = L L^T of the c x c column-major lower triangle of A (leading dimension ld), in
- * place, carried through the rows - c rows below it: each such row b^T becomes (L^-1 b)^T, which is
- * how forward solves ride along at dgemm speed. 1 if A is not positive definite. Left-looking in
- * blocks of CHOL_NB columns: per block one dgemm with the columns of L already found (the whole
- * panel below the diagonal at once; the upper half of its diagonal block is wasted work, b^2 k/2),
- * then the panel unblocked and vectorised. At order 200 (100) this took 0.70x (0.63x) the time of
- * the same with a dsyrk, a dgemm, OpenBLAS's dtrsm (slow on 8-column panels) and a scalar diagonal
- * block per block, about 0.8 of the dgemm rate, and 0.58x (0.53x) that of OpenBLAS 0.3.21's dpotrf
- * (its recursive blocking leaves too much to small kernels); results agree to rounding. */
-#define CHOL_NB 8
-
-/* AVX-512, AVX2 and generic clones of the panel, chosen at load time (GCC, x86-64; as in moons_sim.c) */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define CHOL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define CHOL_CLONES
-#endif
-
-/* the b columns of the rows x b panel A: the diagonal block and the rows below it in one pass
- * (BLAS dtrsm is slow at this width); its axpys are most of the time left outside the dgemm */
-CHOL_CLONES static int chol_panel(long rows, long b, double *A, long ld)
-{
-    for (long j = 0; j < b; j++) {
-        double *cj = A + j * ld, d = cj[j];
-        for (long k = 0; k < j; k++)
-            d -= A[j + k * ld] * A[j + k * ld];
-        if (!(d > 0))
-            return 1;
-        d = sqrt(d);
-        cj[j] = d;
-        for (long k = 0; k < j; k++) {
-            const double *ck = A + k * ld, f = A[j + k * ld];
-#pragma omp simd
-            for (long i = j + 1; i < rows; i++)
-                cj[i] -= ck[i] * f;
-        }
-        double r = 1 / d; /* a division per entry would cost as much as the dgemm */
-#pragma omp simd
-        for (long i = j + 1; i < rows; i++)
-            cj[i] *= r;
-    }
-    return 0;
-}
-
-static int chol_rows(long rows, long c, double *A, long ld)
-{
-    for (long k = 0; k < c; k += CHOL_NB) {
-        long b = c - k < CHOL_NB ? c - k : CHOL_NB;
-        double *Akk = A + k + k * ld;
-        if (k)
-            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, rows - k, b, k, -1.0, A + k, ld, A + k, ld, 1.0, Akk, ld);
-        if (chol_panel(rows - k, b, Akk, ld))
-            return 1;
-    }
-    return 0;
-}
 
 /* The Gram matrices are filled row-major upper, which is the same memory as column-major lower:
  * LAPACK is called column-major on 'L', so that LAPACKE neither transposes nor copies. */
@@ -163,7 +107,7 @@ static int estimate(const gram_t *g, double c, const double *u, const double *ep
  * bias = |beta|^2 - u^T G^-1 u = |beta|^2 - |L^-1 u|^2, var = |L^-1 eps|^2, cross term 0: two
  * forward solves, no back substitution and no X^T product. The subtraction loses at most
  * log10(|beta|^2 / bias) digits, bias / |beta|^2 ~ 1 - n/p: under 3 digits for p >= n + 1 at n <= 1000.
- * The solves were done by chol_rows with u^T and eps^T as rows n and n + 1 of A (leading dimension
+ * The solves were done by slt_chol_rows with u^T and eps^T as rows n and n + 1 of A (leading dimension
  * ld): those rows now hold (L^-1 u)^T and (L^-1 eps)^T. */
 static void ridgeless_iso(const double *A, long n, long ld, double b2, double *out)
 {
@@ -284,7 +228,7 @@ int slt_ridge_sim(const slt_ridge_design *d, size_t npts, const long *p, const d
             if (!g.eigen) {
                 for (long i = 0; i < m; i++)
                     A[i * ld + i] += c;
-                if (chol_rows(solves ? n + 2 : m, m, A, ld)) {
+                if (slt_chol_rows(solves ? n + 2 : m, m, A, ld)) {
                     snprintf(err, SLT_ERRLEN, "Cholesky failed (n = %ld, p = %ld, lambda = %g): singular Gram matrix",
                              n, pp, lambda[k]);
                     rc = 1;

@@ -40,6 +40,7 @@ struct slt_rf_kernel {
     double c[NCHEB];                  /* Chebyshev coefficients (smooth activations) */
     double tab[NTAB * (DEG + 1)];     /* per interval, monomial coefficients in the local t in [-1, 1] */
     double tail;                      /* |rho| above which slt_rfk_eval uses the exact form */
+    int avx2;                         /* slt_rfk_apply may use table_avx2 */
 };
 
 static double relu_kernel(double rho)
@@ -184,6 +185,10 @@ slt_rf_kernel *slt_rfk_alloc(int act, long d)
         k->tail = 2; /* analytic in rho on [-1, 1] (an even analytic function of theta): table throughout */
     }
     build_table(k);
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    k->avx2 = __builtin_cpu_supports("avx2");
+#endif
     return k;
 }
 
@@ -228,14 +233,73 @@ double slt_rfk_eval(const slt_rf_kernel *k, double rho)
 
 #define APPLY_CHUNK 256
 
-/* The table over h values, rho kept in r (unclamped: slt_rfk_exact clamps). A loop without calls
- * (gcc 12 does not vectorise its gathers, even with AVX2 allowed). */
-static void table_chunk(const slt_rf_kernel *k, double *y, double *r, size_t h, double scale)
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/* table_chunk for 4 values at a time, with the operations of table_eval in its order, so the same
+ * doubles bit for bit: no FMA contraction (fp-contract=off; target avx2 alone has no FMA, but a
+ * build for a newer processor would). The 8 coefficients of each value are loaded as two vectors
+ * and transposed in registers: 8 loads and 16 shuffles per 4 values instead of 32 scalar loads
+ * (the scalar loop is bound by its instruction count, ~10 cycles a value; AVX-512 gathers did no
+ * better on the AMD EPYC measured). Returns the number of values done (a multiple of 4); *far is
+ * set if one of them has |rho| > k->tail. */
+__attribute__((target("avx2"), optimize("fp-contract=off"))) static size_t
+table_avx2(const slt_rf_kernel *k, double *y, double *r, size_t h, double scale, int *far)
 {
-    for (size_t i = 0; i < h; i++) {
+    const __m256d one = _mm256_set1_pd(1), two = _mm256_set1_pd(2), half = _mm256_set1_pd(0.5 * NTAB);
+    const __m256d sc = _mm256_set1_pd(scale), lim = _mm256_set1_pd(k->tail), sign = _mm256_set1_pd(-0.0);
+    const __m128i zero = _mm_setzero_si128(), top = _mm_set1_epi32(NTAB - 1);
+    __m256d out = _mm256_setzero_pd();
+    size_t i = 0;
+    for (; i + 4 <= h; i += 4) {
+        __m256d rho = _mm256_loadu_pd(y + i);
+        _mm256_storeu_pd(r + i, rho);
+        out = _mm256_or_pd(out, _mm256_cmp_pd(_mm256_andnot_pd(sign, rho), lim, _CMP_GT_OQ));
+        __m256d s = _mm256_mul_pd(_mm256_add_pd(rho, one), half);
+        __m128i j = _mm_min_epi32(_mm_max_epi32(_mm256_cvttpd_epi32(s), zero), top);
+        __m256d t = _mm256_sub_pd(_mm256_mul_pd(two, _mm256_sub_pd(s, _mm256_cvtepi32_pd(j))), one);
+        __m128i o = _mm_slli_epi32(j, 3); /* the offsets j (DEG + 1) of the intervals in k->tab (DEG = 7) */
+        const double *c[4] = {k->tab + _mm_cvtsi128_si32(o), k->tab + _mm_extract_epi32(o, 1),
+                              k->tab + _mm_extract_epi32(o, 2), k->tab + _mm_extract_epi32(o, 3)};
+        __m256d v[8]; /* v[p]: coefficient p of the 4 values */
+        for (int half4 = 0; half4 < 8; half4 += 4) {
+            __m256d a0 = _mm256_loadu_pd(c[0] + half4), a1 = _mm256_loadu_pd(c[1] + half4);
+            __m256d a2 = _mm256_loadu_pd(c[2] + half4), a3 = _mm256_loadu_pd(c[3] + half4);
+            __m256d u0 = _mm256_unpacklo_pd(a0, a1), u1 = _mm256_unpackhi_pd(a0, a1);
+            __m256d u2 = _mm256_unpacklo_pd(a2, a3), u3 = _mm256_unpackhi_pd(a2, a3);
+            v[half4] = _mm256_permute2f128_pd(u0, u2, 0x20);
+            v[half4 + 1] = _mm256_permute2f128_pd(u1, u3, 0x20);
+            v[half4 + 2] = _mm256_permute2f128_pd(u0, u2, 0x31);
+            v[half4 + 3] = _mm256_permute2f128_pd(u1, u3, 0x31);
+        }
+        __m256d t2 = _mm256_mul_pd(t, t);
+        __m256d lo = _mm256_add_pd(_mm256_add_pd(v[0], _mm256_mul_pd(v[1], t)),
+                                   _mm256_mul_pd(t2, _mm256_add_pd(v[2], _mm256_mul_pd(v[3], t))));
+        __m256d hi = _mm256_add_pd(_mm256_add_pd(v[4], _mm256_mul_pd(v[5], t)),
+                                   _mm256_mul_pd(t2, _mm256_add_pd(v[6], _mm256_mul_pd(v[7], t))));
+        _mm256_storeu_pd(y + i, _mm256_mul_pd(sc, _mm256_add_pd(lo, _mm256_mul_pd(_mm256_mul_pd(t2, t2), hi))));
+    }
+    *far = !_mm256_testz_pd(out, out);
+    return i;
+}
+#endif
+
+/* The table over h values, rho kept in r (unclamped: slt_rfk_exact clamps); nonzero if some
+ * |rho| > k->tail. Without AVX2 a loop without calls (gcc 12 does not vectorise its gathers). */
+static int table_chunk(const slt_rf_kernel *k, double *y, double *r, size_t h, double scale)
+{
+    size_t i = 0;
+    int far = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (k->avx2)
+        i = table_avx2(k, y, r, h, scale, &far);
+#endif
+    for (; i < h; i++) {
         r[i] = y[i];
         y[i] = scale * table_eval(k, r[i]);
+        far |= fabs(r[i]) > k->tail;
     }
+    return far;
 }
 
 void slt_rfk_apply(const slt_rf_kernel *k, double *x, size_t n, double scale)
@@ -245,9 +309,9 @@ void slt_rfk_apply(const slt_rf_kernel *k, double *x, size_t n, double scale)
     for (size_t i0 = 0; i0 < n; i0 += APPLY_CHUNK) {
         size_t h = n - i0 < APPLY_CHUNK ? n - i0 : APPLY_CHUNK;
         double *y = x + i0;
-        table_chunk(k, y, r, h, scale);
-        for (size_t i = 0; i < h; i++)
-            if (fabs(r[i]) > k->tail)
-                y[i] = scale * slt_rfk_exact(k, r[i]);
+        if (table_chunk(k, y, r, h, scale))
+            for (size_t i = 0; i < h; i++)
+                if (fabs(r[i]) > k->tail)
+                    y[i] = scale * slt_rfk_exact(k, r[i]);
     }
 }
