@@ -54,8 +54,10 @@ beta = 1 Laguerre bidiagonal model (LAPACK dsterf, O(m^2), no eigenvectors) and 
 teacher, noise and w0 as fresh normals: exact in distribution (\`sltsim describe gd-dynamics\`).
 \`sampler=literal\` and numpy do the same work as each other: 300 draws (X of P x 400, teacher,
 noise), one symmetric eigendecomposition of the smaller Gram matrix per draw (X X' of 200 x 200 at
-alpha = 0.5, X'X of 400 x 400 otherwise: LAPACK dsyevd in both). All three then give the exact test
-and training error at all 50 times from the modes.
+alpha = 0.5, X'X of 400 x 400 otherwise; numpy's eigh is LAPACK dsyevd; sltsim does dsyevd's
+tridiagonal reduction and divide and conquer but back-transforms only the 3 vectors it projects,
+not all the eigenvectors). All three then give the exact test and training error at all 50 times
+from the modes.
 sltsim runs one trial per thread with single-threaded OpenBLAS; numpy runs its trials in sequence
 with OpenBLAS threads, which do not speed up \`eigh\` at n = 400 (43 ms per call with 1 or 2
 threads here). The eigendecompositions dominate both; the single-thread row separates the gain
