@@ -65,8 +65,8 @@ cat <<EOT
 
 Load average (1, 5, 15 min) $load0 before the runs and $load1 after: the machine is shared, so wall
 times vary with what else runs; CPU times much less (numpy's CPU time includes its BLAS threads).
-Scaling of sltsim from 1 to 2 threads: $(awk -v a="$t1" -v b="$ts" 'BEGIN { printf "%.2fx", a / b }') in wall time (CPU $c1 s and $cs s: the second thread
-costs no extra CPU); the wall-time ratio measures sltsim only when the load average stays below
+Scaling of sltsim from 1 to 2 threads: $(awk -v a="$t1" -v b="$ts" 'BEGIN { printf "%.2fx", a / b }') in wall time (CPU $c1 s and $cs s, $(awk -v a="$c1" -v b="$cs" 'BEGIN { printf "%+.0f%%", 100 * (b / a - 1) }') with
+the second thread: two trials at once share the caches and memory bandwidth); the wall-time ratio measures sltsim only when the load average stays below
 the number of cores, otherwise it measures the competition for them.
 ReLU, lambda = 1e-3, tau2 = 0.25, n = 600, N = 20 ... 2000. The test error is exact by default:
 E_x (f(x) - f_hat(x))^2 over the sphere is 1 - 2 a'b + a'K a with K_ij = kappa(<theta_i, theta_j>/d),

@@ -34,7 +34,11 @@ echo "| Monte Carlo, sltsim, ASGD, d = 200, N = 2000, 10000 trials | $ts | $(awk
 echo "| Monte Carlo, sltsim, the same, one thread, 2000 trials | $t1 | $(awk -v t="$t1" 'BEGIN{printf "%.2f ms per trial", t / 2}') |"
 echo "| Monte Carlo, numpy $("$PY" -c 'import numpy; print(numpy.__version__)'), same, $NPT trials (vectorised) | $tn | $(awk -v t="$tn" -v n="$NPT" 'BEGIN{printf "%.2f ms per trial", t / n * 1000}') |"
 echo
-awk -v a="$ts" -v a1="$t1" -v b="$tn" -v n="$NPT" 'BEGIN{printf "sltsim / numpy CPU per trial, one core each (numpy runs on one): %.1fx faster (target 5x); with sltsim on both\ncores, CPU of both: %.1fx (running both cores costs sltsim %.0f%% more CPU per trial here). numpy runs %d trials at once,\nabout its fastest per trial (at 1000 trials its arrays outgrow the cache: 16 ms per trial here).\n", (b / n) / (a1 / 2000), (b / n) / (a / 10000), 100 * ((a / 10000) / (a1 / 2000) - 1), n}'
+awk -v a="$ts" -v a1="$t1" -v b="$tn" -v n="$NPT" 'BEGIN{printf "sltsim / numpy CPU per trial, one core each (numpy runs on one): %.1fx faster (target 5x); with sltsim on both\ncores, CPU of both: %.1fx (running both cores changes the CPU per trial of sltsim by %+.0f%% here). numpy runs %d trials at once,\nabout its fastest per trial (at 1000 trials its arrays outgrow the cache: 16 ms per trial here).\n", (b / n) / (a1 / 2000), (b / n) / (a / 10000), 100 * ((a / 10000) / (a1 / 2000) - 1), n}'
+echo
+echo "sltsim runs four trials side by side, one per vector lane (each on its own samples and random stream; a
+trial gives the same bits alone or in a pack), so its pass over d is shared; what is left is mostly the
+normals: (d + 1) N = 402,000 per trial (see the floors section)."
 echo
 echo "numpy risk,risk_se,bias,bias_se,variance,variance_se: $(tail -1 bench/out/sgd_numpy.csv); sltsim risk_sim,risk_se: $(col risk_sim bench/out/sgd_sltsim.csv),$(col risk_se bench/out/sgd_sltsim.csv); exact risk $(col risk bench/out/sgd_sltsim.csv)."
 echo
