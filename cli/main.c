@@ -327,6 +327,7 @@ typedef struct {
     char **assign; /* the NAME=VALUE arguments, in order */
     int nassign;
     const slt_preset *preset; /* the preset it came from, named in refusals; or NULL */
+    const char *make_dir;     /* figure -o: the missing folder check_run makes; or NULL */
 } run_req;
 
 static void run_req_init(run_req *r)
@@ -673,14 +674,10 @@ static void out_abandon(out_t *o, char *where, size_t len)
     }
 }
 
-/* Everything that can be refused is checked here, before any file is created or work done. */
-static int check_run(const run_req *r, slt_grid *g, const slt_run_opts *o, char *err)
+/* The files a run writes: each may be written (its folder exists and is writable). */
+static int check_targets(const run_req *r, char *err)
 {
     int rc;
-    if (r->resume && !r->out) {
-        snprintf(err, SLT_ERRLEN, "--resume needs -o FILE, the table whose FILE.partial is to be finished");
-        return SLT_EUSAGE;
-    }
     if (r->plot && slt_plot_check_target(r->plot, err) != SLT_OK)
         return SLT_EUSAGE;
     if (r->out && (rc = check_out_target(r->out, err)) != SLT_OK)
@@ -689,6 +686,20 @@ static int check_run(const run_req *r, slt_grid *g, const slt_run_opts *o, char 
         snprintf(err, SLT_ERRLEN, "-o and --plot name the same file");
         return SLT_EUSAGE;
     }
+    return SLT_OK;
+}
+
+/* Everything that can be refused is checked here, before any file is created or work done; a
+ * missing figure folder (r->make_dir) is made only once everything else has passed. */
+static int check_run(const run_req *r, slt_grid *g, const slt_run_opts *o, char *err)
+{
+    int rc;
+    if (r->resume && !r->out) {
+        snprintf(err, SLT_ERRLEN, "--resume needs -o FILE, the table whose FILE.partial is to be finished");
+        return SLT_EUSAGE;
+    }
+    if (!r->make_dir && (rc = check_targets(r, err)) != SLT_OK)
+        return rc;
     if ((rc = slt_grid_build(r->e, r->nassign, r->assign, g, err)) != SLT_OK)
         return rc;
     if (r->plot && g->npoints < 2)
@@ -698,6 +709,11 @@ static int check_run(const run_req *r, slt_grid *g, const slt_run_opts *o, char 
         rc = slt_plot_check(g, &r->po, err);
     if (rc == SLT_OK)
         rc = slt_validate(g, o, err);
+    if (rc == SLT_OK && r->make_dir && slt_mpi_rank() == 0 && mkdir(r->make_dir, 0777) != 0 && errno != EEXIST)
+        rc = SLT_EUSAGE, snprintf(err, SLT_ERRLEN, "-o: cannot make the folder '%.160s': %s", r->make_dir,
+                                  strerror(errno));
+    if (rc == SLT_OK && r->make_dir)
+        rc = check_targets(r, err);
     if (rc != SLT_OK)
         slt_grid_free(g);
     return rc;
@@ -738,7 +754,7 @@ static void preset_origin(const slt_preset *p, const char *err, char *buf, size_
             if (strlen(p->settings[i].key) == k && !strncmp(p->settings[i].key, err + 2, k))
                 line = p->settings[i].line;
     }
-    if (!p)
+    if (!p || !strncmp(err, "-o:", 3)) /* figure's -o is on the command line, not in the preset */
         buf[0] = 0;
     else if (line)
         snprintf(buf, len, "%.160s:%d: ", p->path, line);
@@ -1070,14 +1086,16 @@ static char *preset_command(const slt_preset *p, const run_req *r, int seed_give
     return cmd;
 }
 
-static int figure_paths(const char *dir, const char *name, char *csv, char *png, size_t len)
+/* The preset's table and figure in dir. A missing folder is left to check_run, which makes it
+ * (one level, like mkdir) once the preset has passed every check: *make = dir. Only rank 0 looks
+ * (under mpirun the others may see another machine's disk). */
+static int figure_paths(const char *dir, const char *name, char *csv, char *png, size_t len, const char **make)
 {
     struct stat st;
-    /* only rank 0 writes (under mpirun the others may see another machine's disk); a missing
-     * folder is made (one level, like mkdir) once the preset has passed every check */
-    if (slt_mpi_rank() == 0 && stat(dir, &st) != 0 && errno == ENOENT && mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return die(2, "-o: cannot make the folder '%.160s': %s", dir, strerror(errno));
-    if (slt_mpi_rank() == 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK) != 0))
+    *make = NULL;
+    if (slt_mpi_rank() == 0 && stat(dir, &st) != 0 && errno == ENOENT)
+        *make = dir;
+    else if (slt_mpi_rank() == 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK) != 0))
         return die(2, "-o: '%.160s' is not a writable folder", dir);
     if ((size_t)snprintf(csv, len, "%s/%s.csv", dir, name) >= len ||
         (size_t)snprintf(png, len, "%s/%s.png", dir, name) >= len)
@@ -1097,7 +1115,7 @@ static int run_preset(const slt_preset *p, const figure_opts *f)
     char csv[4096], png[4096];
     int rc = preset_plot_opts(p, &r);
     if (rc == 0)
-        rc = figure_paths(f->dir, p->name, csv, png, sizeof csv);
+        rc = figure_paths(f->dir, p->name, csv, png, sizeof csv, &r.make_dir);
     if (rc != 0)
         return rc;
     r.assign = (char **)p->args;

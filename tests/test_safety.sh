@@ -74,6 +74,10 @@ for f in "${SRCDIR:-.}"/figures/*.fig; do
 done
 $S figure ridgeless -o "$T/made" --trials 0 -q > /dev/null 2> "$T/err"; st=$?
 [ $st -eq 0 ] && is_png "$T/made/ridgeless.png"; ok $? "figure -o: a missing folder is made (exit $st: $(cat "$T/err"))"
+sed 's/^args .*/args gamma=abc/' "${SRCDIR:-.}/figures/ridgeless.fig" > "$T/badargs.fig"
+$S figure "$T/badargs.fig" -o "$T/notmade" > /dev/null 2> "$T/err"; st=$?
+[ $st -eq 2 ] && [ ! -e "$T/notmade" ] && grep -q "gamma: not a number" "$T/err"
+ok $? "figure -o: a preset refused for its args makes no folder (exit $st: $(cat "$T/err"))"
 is "$($S figure list | grep -c '')" "$(ls "${SRCDIR:-.}"/figures/*.fig | grep -c '')" "item 6: figure list shows every preset"
 $S figure list | grep -q '^ridgeless  *Ridgeless least squares: double descent (ridge)$'; ok $? "item 6: figure list shows titles"
 
