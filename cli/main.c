@@ -890,7 +890,8 @@ static int plot_table(const run_req *r, slt_plot_live *lv, const char *scratch, 
     return 0;
 }
 
-/* Run a checked request: stream the table, then draw the figure. */
+/* Run a checked request: stream the table, then draw the figure. 0, an exit status, or SLT_EROWS:
+ * written and drawn, but the theory of some rows failed (reported; the caller exits 1). */
 static int execute_run(const run_req *r, const char *cmdline)
 {
     if (slt_mpi_rank() > 0)
@@ -945,7 +946,9 @@ static int execute_run(const run_req *r, const char *cmdline)
     rc = plot_table(r, lv, scratch, err);
     if (rc != SLT_OK || !rows_failed)
         return rc;
-    return rows_msg[0] ? die(SLT_EFAIL, "%s", rows_msg) : SLT_EFAIL;
+    if (rows_msg[0])
+        die(SLT_EFAIL, "%s", rows_msg);
+    return SLT_EROWS; /* the caller's exit 1, once it has said what it wrote */
 }
 
 static int cmd_run(int argc, char **argv)
@@ -958,7 +961,7 @@ static int cmd_run(int argc, char **argv)
         rc = execute_run(&r, cmdline);
     free(cmdline);
     free(r.assign);
-    return rc;
+    return rc == SLT_EROWS ? SLT_EFAIL : rc;
 }
 
 static int cmd_plot(int argc, char **argv)
@@ -1132,9 +1135,9 @@ static int run_preset(const slt_preset *p, const figure_opts *f)
         return die(1, "out of memory");
     rc = execute_run(&r, cmdline);
     free(cmdline);
-    if (rc == 0 && slt_mpi_rank() == 0)
+    if ((rc == 0 || rc == SLT_EROWS) && slt_mpi_rank() == 0) /* written, failed theory rows or not */
         printf("%s\n%s\n", csv, png);
-    return rc;
+    return rc == SLT_EROWS ? SLT_EFAIL : rc;
 }
 
 static int cmd_figure(int argc, char **argv)

@@ -108,4 +108,10 @@ grep -v '^#' "$T/f1.csv" | grep -q nan; ok $((!$?)) "no nan in the table"
 grep -v '^# command' "$T/f1.csv" > "$T/f1.rows"; grep -v '^# command' "$T/f2.csv" > "$T/f2.rows"
 cmp -s "$T/f1.rows" "$T/f2.rows" && cmp -s "$T/f1.err" "$T/f2.err" && [ "$(cat "$T/f2.st")" = 1 ]
 ok $? "--threads 2: the same table, messages and status"
+# the same as a preset: the figure is drawn, its paths printed (what Python's figure() reads), exit 1
+printf 'title failing rows\nexperiment starvation\nargs %s\nx t\ny z1\n' "$(echo "$fail_args" | sed 's/^starvation //; s/ --trials 2$//')" > "$T/fail.fig"
+"$S" figure "$T/fail.fig" -o "$T/figs" --trials 2 > "$T/fig.out" 2> "$T/fig.err"; st=$?
+[ $st -eq 1 ] && [ "$(cat "$T/fig.out")" = "$T/figs/fail.csv
+$T/figs/fail.png" ] && [ -s "$T/figs/fail.png" ]
+ok $? "figure with failing rows: drawn, paths printed, exit 1 ($st: $(tr '\n' ' ' < "$T/fig.err"))"
 echo "1..$n"
