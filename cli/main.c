@@ -1009,8 +1009,11 @@ typedef struct {
 
 static int parse_figure(int argc, char **argv, figure_opts *f)
 {
+    unsigned seen = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (once(a, &seen))
+            return 2;
         if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
             if (!next || !*next)
                 return die(2, "%s needs a folder", a);

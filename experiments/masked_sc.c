@@ -158,7 +158,7 @@ const slt_experiment slt_exp_masked_sc = {
         "heldout_* = the objective's own loss per sample on the training set and on fresh samples (masked: one\n"
         "split per batch-sized chunk). p_learn_per_n = p_learn/n (0 for n = 0), the x axis of the memorisation plot.\n"
         "The paper reports mean +- one standard deviation over 5 runs: SD = SE sqrt(trials); figures draw it as a\n"
-        "band. Give --trials 5 for the paper's protocol (the engine's default is 20).\n"
+        "band. 5 trials by default: the paper's protocol.\n"
         "Cost (bench/RESULTS.md): ~19 CPU-seconds per paired trial (both objectives) in the paper's regime\n"
         "(d = 100, p_learn = 1000, 2500 steps), ~2 in the half-scale regime (d = 50, p_learn = 500).",
     .references = "M. Chidambaram, C. Wu, Y. Cheng, R. Ge, Hiding Data Helps: On the Benefits of Masking for Sparse "

@@ -76,6 +76,8 @@ bad "-o: given twice" run ridge --out "$T/first.csv"
 bad "--trials: given twice" run ridge --trials 1 --trials 2
 bad "--plot: given twice" run ridge --live --plot "$T/x.png"
 bad "--x: given twice" run ridge gamma=1,2 n=50,60 --x gamma --x n
+bad "--trials: given twice" figure ridgeless --trials 1 --trials 2
+bad "--out: given twice" figure ridgeless -o "$T" --out "$T"
 bad "NAME=VALUE" run ridge gamma
 bad "n" run ridge n=1000000 gamma=10 --trials 1
 bad "plot" run ridge --plot fig.jpg
