@@ -679,6 +679,8 @@ int slt_validate(const slt_grid *g, const slt_run_opts *o, char *err)
 static int prepare_shared(run_t *r, char *err)
 {
     const slt_experiment *e = r->e;
+    if (r->trials > 0) /* per-trial buffers of megabytes (rf, sensitivity, gd-dynamics' literal sampler) */
+        slt_keep_trial_buffers();
     if (r->trials == 0 || !e->prepare)
         return SLT_OK;
     size_t nall = 0;

@@ -156,7 +156,7 @@ size_t slt_count(const char *const *list);                     /* length of a NU
 
 /* Keep freed trial buffers (up to 32 MB a block) in the allocator for the next trial instead of
  * returning them to the system: no page faults from per-trial allocations. Process-wide (glibc
- * mallopt; nothing elsewhere); call it from an experiment's prepare, before threads start. */
+ * mallopt; nothing elsewhere). The engine calls it before the threads of every simulated run start. */
 void slt_keep_trial_buffers(void);
 
 /* Memory available for simulation buffers, in bytes (physical memory, for size checks). */

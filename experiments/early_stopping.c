@@ -78,7 +78,6 @@ static void release(void *c)
 
 static int prepare(const slt_batch *all, void **ctx, char *err)
 {
-    slt_keep_trial_buffers(); /* the literal sampler's megabytes per trial, reused (as gd-dynamics) */
     ctx_t *x = calloc(1, sizeof *x);
     if (x) {
         x->key = malloc(3 * (all->npoints + 1) * sizeof(double));

@@ -141,16 +141,6 @@ static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, ch
 /* gradient descent with eta above 2/lambda_max diverges; without noise t* is infinite (linear.md 4.5) */
 static const char *const infinite_cols[] = {"train", "test", "tstar", NULL};
 
-/* No shared state: only the allocator setting (the literal sampler's Gram matrix and eigensolver
- * workspace are megabytes per trial; page faults were 7% of its time). */
-static int prepare(const slt_batch *all, void **ctx, char *err)
-{
-    (void)all, (void)err;
-    slt_keep_trial_buffers();
-    *ctx = NULL;
-    return SLT_OK;
-}
-
 const slt_experiment slt_exp_gd_dynamics = {
     .name = "gd-dynamics",
     .summary = "gradient flow / descent on linear regression: train and test error vs time (Advani-Saxe 2017)",
@@ -189,7 +179,6 @@ const slt_experiment slt_exp_gd_dynamics = {
     .batch_params = batch_params,
     .theory = theory,
     .simulate = simulate,
-    .prepare = prepare,
     .skip_sim = skip_sim,
     .check = check,
     .plot = {.y = "test,train",

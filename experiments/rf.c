@@ -152,7 +152,6 @@ static void release(void *p)
 
 static int prepare(const slt_batch *all, void **ctx, char *err)
 {
-    slt_keep_trial_buffers(); /* Z, the test features...: megabytes per trial, reused across trials */
     ctx_t *c = calloc(1, sizeof *c);
     if (c) {
         c->d = malloc((all->npoints + 1) * sizeof(long));

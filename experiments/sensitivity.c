@@ -56,15 +56,6 @@ static int check(const double *par, int simulate, int threads, char *err)
                             k, N, d);
 }
 
-/* W and the features come in blocks of a few MB (sims/sensitivity_sim.c): kept by the allocator
- * from one trial to the next instead of page-faulting anew */
-static int prepare(const slt_batch *all, void **ctx, char *err)
-{
-    slt_keep_trial_buffers();
-    *ctx = NULL;
-    return SLT_OK;
-}
-
 static int simulate(const slt_batch *b, void *ctx, gsl_rng *rng, double *out, char *err)
 {
     slt_sens_point *pts = malloc(b->npoints * sizeof *pts);
@@ -126,7 +117,6 @@ const slt_experiment slt_exp_sensitivity = {
     .batch_params = batch_params,
     .theory = theory,
     .simulate = simulate,
-    .prepare = prepare,
     .check = check,
     .columns = columns,
     .plot = {.y = "S,U", .ylabel = "sensitivity sqrt(d) |grad f(z)|", .logy = 1, .key = "left bottom",
