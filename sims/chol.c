@@ -14,16 +14,11 @@
 
 #define CHOL_NB 8
 
-/* AVX-512, AVX2 and generic clones of the panel, chosen at load time (GCC, x86-64; as in moons_sim.c) */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define CHOL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define CHOL_CLONES
-#endif
+#include "engine/clones.h" /* SLT_CLONES_512: AVX-512, AVX2 and generic clones of the panel */
 
 /* the b columns of the rows x b panel A: the diagonal block and the rows below it in one pass
  * (BLAS dtrsm is slow at this width); its axpys are most of the time left outside the dgemm */
-CHOL_CLONES __attribute__((optimize("fp-contract=off"))) static int chol_panel(long rows, long b, double *A,
+SLT_CLONES_512 __attribute__((optimize("fp-contract=off"))) static int chol_panel(long rows, long b, double *A,
                                                                                long ld)
 {
     for (long j = 0; j < b; j++) {

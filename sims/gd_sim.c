@@ -43,7 +43,7 @@ double slt_gd_sim_bytes_with(int sampler, long N, long P, int method)
 double slt_gd_sim_bytes(long N, long P, int method)
 {
     double n = (double)N, p = (double)P, m = fmin(n, p);
-    /* X, then the Gram matrix and the eigensolver's workspace (2 m^2 + 9 m, dstedc's 1 + 4 m + m^2
+    /* X, then the Gram matrix and the eigensolver's workspace (2 m^2 + 8 m, dstedc's 1 + 4 m + m^2
      * doubles), or for the iteration with P > N the Gram matrix X'X; vectors */
     double mat = method == SLT_GD_ITERATE ? (p > n ? n * n : 0) : 3 * m * m;
     return 8.0 * (n * p + mat + 20 * (n + p));
@@ -100,7 +100,7 @@ static double dot(long n, const double *x, const double *y) { return cblas_ddot(
  * T = Z diag(l) Z' by divide and conquer (dstedc), then Z'(Q'R). A dsyevd with vectors does the
  * same but also back-transforms all m eigenvectors (2 m^3 flops, about a quarter of its time at
  * m = 400) only for 3 projections: 0.77x the time of the literal sampler. (MRRR, dstemr, is
- * O(m^2) in flops but its scalar inner loops took as long at m = 400.) Z: m^2 + 6 m doubles. */
+ * O(m^2) in flops but its scalar inner loops took as long at m = 400.) Z: m^2 + 5 m doubles. */
 static int eig_project(double *M, long m, double *R, double *l, double *Z, char *err)
 {
     lapack_int n = (lapack_int)m;
@@ -127,8 +127,8 @@ static int spectrum(draw_t *d, char *err)
 {
     long N = d->N, P = d->P, m = d->m;
     /* M (m^2), R (3 m: a, c, X'b or X a, X c, b, then their projections), eig_project's Z */
-    double *M = malloc(((size_t)m * m * 2 + 9 * (size_t)m) * sizeof(double)), *R = M + (size_t)m * m, *w = R + 2 * m;
-    /* (eig_project needs m^2 + 6 m after R; dstedc allocates 1 + 4 m + m^2 more itself) */
+    double *M = malloc(((size_t)m * m * 2 + 8 * (size_t)m) * sizeof(double)), *R = M + (size_t)m * m, *w = R + 2 * m;
+    /* (eig_project needs m^2 + 5 m after R; dstedc allocates 1 + 4 m + m^2 more itself) */
     int rc = 0;
     if (!M) {
         snprintf(err, SLT_ERRLEN, "out of memory for N = %ld, P = %ld", N, P);

@@ -39,10 +39,10 @@ typedef struct {
  * w0 = sqrt(sw02) c with a, b, c standard normal, drawn from rng in that order (X, a, b, c) for
  * every method, so that methods can be compared on the same draw. For each query k:
  * eg[k] = ||w - wbar||^2/N + se2 (test error, noise included) and et[k] = ||y - X w||^2/P.
- * FLOW and STEPS use one LAPACKE dsyevd of the smaller Gram matrix (X'X if P >= N, else X X',
+ * FLOW and STEPS use one eigendecomposition of the smaller Gram matrix (X'X if P >= N, else X X',
  * the N - P frozen directions then handled by projection); ITERATE runs one iteration per distinct
  * (sw2, se2, sw02), recording at each k = round(t/eta). eta is ignored by FLOW.
- * Returns 0, or 1 with a message (out of memory, dsyevd failure, a query the method cannot do). */
+ * Returns 0, or 1 with a message (out of memory, an eigensolver failure, a query the method cannot do). */
 int slt_gd_sim(long N, long P, int method, double eta, size_t nq, const slt_gd_query *q, gsl_rng *rng,
                double *eg, double *et, char *err);
 

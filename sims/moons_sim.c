@@ -13,13 +13,7 @@
 
 #include "engine/slt.h"
 
-/* AVX2 and generic clones of the hot loops, chosen at load time (GCC; clang 14 cannot call
- * its clones across files, so the fuzz build takes the generic code). */
-#if defined(__GNUC__) && !defined(__clang__)
-#define SLT_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define SLT_CLONES
-#endif
+#include "engine/clones.h" /* SLT_CLONES: AVX2 and generic clones of the hot loops */
 
 struct slt_moons_work {
     long w, nmax;

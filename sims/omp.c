@@ -27,14 +27,10 @@
 
 #include <gsl/gsl_cblas.h>
 
-/* AVX2 and generic clones of the loops whose result does not depend on the instructions (as in
- * moons_sim.c); FMA_TARGET: the functions that use fused multiply-adds, called when the processor
+/* SLT_CLONES: AVX2 and generic clones of the loops whose result does not depend on the
+ * instructions; FMA_TARGET: the functions that use fused multiply-adds, called when the processor
  * has them (x86-64; elsewhere the plain forms are used) */
-#if defined(__GNUC__) && !defined(__clang__)
-#define SLT_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define SLT_CLONES
-#endif
+#include "engine/clones.h"
 #if defined(__x86_64__) && defined(__GNUC__)
 #define FMA_TARGET __attribute__((target("avx2,fma")))
 #else

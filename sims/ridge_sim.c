@@ -228,7 +228,7 @@ int slt_ridge_sim(const slt_ridge_design *d, size_t npts, const long *p, const d
             if (!g.eigen) {
                 for (long i = 0; i < m; i++)
                     A[i * ld + i] += c;
-                if (slt_chol_rows(solves ? n + 2 : m, m, A, ld)) {
+                if (slt_chol_rows(ld, m, A, ld)) {
                     snprintf(err, SLT_ERRLEN, "Cholesky failed (n = %ld, p = %ld, lambda = %g): singular Gram matrix",
                              n, pp, lambda[k]);
                     rc = 1;

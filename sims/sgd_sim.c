@@ -24,16 +24,17 @@
 
 #include "engine/rng.h"
 
-/* AVX2 and generic clones of the passes, chosen at load time (as in sims/moons_sim.c). */
-#if defined(__GNUC__) && !defined(__clang__)
-#define SLT_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define SLT_CLONES
-#endif
+#include "engine/clones.h" /* SLT_CLONES: AVX2 and generic clones of the passes */
 
 #define LANES SLT_SGD_PACK
 #define ZBLOCK 8192 /* normals per call and trial (64 KB): long enough for the vector ziggurat */
 typedef double lanes __attribute__((vector_size(LANES * sizeof(double))));
+
+/* Draws whose normals one call makes: about ZBLOCK normals, at least one draw. */
+static size_t zcap_of(size_t d)
+{
+    return ZBLOCK / (d + 1) > 0 ? ZBLOCK / (d + 1) : 1;
+}
 
 /* One role, for every trial of the pack (a lane each): the variance run (w_0 = w*, eps on) or
  * the bias run of the init from..to (eps off), with given steps. */
@@ -134,7 +135,7 @@ static int plan_alloc(plan *p, size_t d, double sigma2, const double *lambda, si
             p->nsnap += r >= 0 && q[k].avg == SLT_SGD_TAIL;
         }
     }
-    p->zcap = ZBLOCK / (d + 1) > 0 ? ZBLOCK / (d + 1) : 1;
+    p->zcap = zcap_of(d);
     size_t bytes = plan_lanes(d, p->nruns, p->nsnap, p->zcap) * sizeof(lanes);
     if (!(p->block = aligned_alloc(sizeof(lanes), bytes)))
         return 1;
@@ -373,6 +374,5 @@ int slt_sgd_sim(size_t d, const double *lambda, double sigma2, size_t nq, const 
 double slt_sgd_sim_bytes(size_t d, size_t nq)
 {
     /* at most 2 nq runs, 2 nq snapshots, and the normals of a pack */
-    size_t zcap = ZBLOCK / (d + 1) > 0 ? ZBLOCK / (d + 1) : 1;
-    return (double)sizeof(lanes) * (double)plan_lanes(d, 2 * nq, 2 * nq, zcap);
+    return (double)sizeof(lanes) * (double)plan_lanes(d, 2 * nq, 2 * nq, zcap_of(d));
 }

@@ -12,6 +12,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
 
+#include "engine/clones.h"
 #include "slt.h"
 
 const char *const slt_act_names[] = {"relu", "tanh", "softplus", "quad", "erf", NULL};
@@ -96,13 +97,7 @@ __attribute__((optimize("tree-vectorize"))) void slt_act_apply(int kind, double 
  * in the same order as the SSE2 one, with no fused multiply-adds (fp-contract=off), so the values do
  * not depend on the machine's vector width (checked bit for bit on 3e7 arguments against a scalar
  * -O0 build). no-trapping-math lets GCC if-convert the selects; it changes no value. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define SLT_VECTOR_CLONES                                                                                         \
-    __attribute__((optimize("no-trapping-math", "fp-contract=off"), target_clones("avx512f", "avx2", "default")))
-#else
-#define SLT_VECTOR_CLONES __attribute__((optimize("no-trapping-math", "fp-contract=off")))
-#endif
-SLT_VECTOR_CLONES void slt_tanh_array(double *x, size_t n)
+SLT_CLONES_512 __attribute__((optimize("no-trapping-math", "fp-contract=off"))) void slt_tanh_array(double *x, size_t n)
 {
 #pragma omp simd
     for (size_t i = 0; i < n; i++) {

@@ -243,6 +243,7 @@ double slt_rfk_eval(const slt_rf_kernel *k, double rho)
  * (the scalar loop is bound by its instruction count, ~10 cycles a value; AVX-512 gathers did no
  * better on the AMD EPYC measured). Returns the number of values done (a multiple of 4); *far is
  * set if one of them has |rho| > k->tail. */
+_Static_assert(DEG == 7, "table_avx2 loads DEG + 1 = 8 coefficients per interval");
 __attribute__((target("avx2"), optimize("fp-contract=off"))) static size_t
 table_avx2(const slt_rf_kernel *k, double *y, double *r, size_t h, double scale, int *far)
 {
