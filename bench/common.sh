@@ -65,3 +65,15 @@ section() {
     cat > "bench/out/$1.md"
     cat "bench/out/$1.md"
 }
+
+# sens_counts T: "normals flops" that T trials of the default sensitivity sweep cannot avoid (RF tanh,
+# d = 200, N = 80, 160, 240, k = 1000 ... 40000): X, Y, z and W drawn; X W (2 Nmax d kmax), the Gram
+# of the features (Nmax^2 kmax, symmetric half), W'z (2 d kmax), and per point (N, k) the solve
+# (N^3/3 + 2 N^2) and the gradient (2 N k + 2 d k); tanh not counted. One formula for
+# bench/sensitivity.sh and bench/floors.sh.
+sens_counts() {
+    awk -v T="$1" 'BEGIN { d = 200; Nm = 240; km = 40000; split("80 160 240", Ns, " "); split("1000 4000 16000 40000", ks, " ")
+        f = 2 * Nm * d * km + Nm^2 * km + 2 * d * km
+        for (i = 1; i <= 3; i++) for (j = 1; j <= 4; j++) { N = Ns[i]; k = ks[j]; f += N^3 / 3 + 2 * N^2 + 2 * N * k + 2 * d * k }
+        print T * (Nm * d + Nm + d + d * km), T * f }'
+}

@@ -94,10 +94,7 @@ fl_rf=$(awk 'BEGIN { d = 200; n = 600; T = 20; Nm = 0; m0 = 0
     f += 2 * n * Nm * d + Nm^2 * d + n * m0^2 + (Nm > n ? n^2 * (Nm - n) : 0)
     print T * (d * (Nm + n + 1) + n), T * f, 0 }')
 fl_sgd=$(awk 'BEGIN { d = 200; N = 2000; T = 1000; print T * (d + 1) * N, T * 2 * N * 4 * d, 0 }')
-fl_sens=$(awk 'BEGIN { d = 200; T = 5; Nm = 240; km = 40000; split("80 160 240", Ns, " "); split("1000 4000 16000 40000", ks, " ")
-    f = 2 * Nm * d * km + Nm^2 * km + 2 * d * km
-    for (i = 1; i <= 3; i++) for (j = 1; j <= 4; j++) { N = Ns[i]; k = ks[j]; f += N^3 / 3 + 2 * N^2 + 2 * N * k + 2 * d * k }
-    print T * (Nm * d + Nm + d + d * km), T * f, 0 }')
+fl_sens="$(sens_counts 5) 0"
 floor() { echo "$1" | awk -v r="$nrate" -v g="$grate" '{ printf "%.3f", $1 / r + $2 / (g * 1e9) + $3 }'; }
 # refs NAME HEADING: sltsim's speed-ups over the references in the section NAME of this run
 # (bench/out/NAME.md), else in bench/RESULTS.md (the section starting with HEADING); its date

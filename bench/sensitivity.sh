@@ -46,9 +46,8 @@ agree() {
         END { printf "%d points, max |z| = %.2f, %d beyond 3 SE%s", c, zmax, bad, wrong ? ", " wrong " rows not matched" : "" }' bench/out/sens_sltsim.csv
 }
 am=$(agree bench/out/sens_same.txt); at=$(agree bench/out/sens_typical.txt)
-# floor of 20 trials: normals Nmax d + Nmax + d + d kmax; flops X W 2 Nmax d kmax, Gram Nmax (Nmax + 1) kmax
-fl=$(awk -v r="$nrate" -v g="$grate" 'BEGIN { N = 240; d = 200; k = 40000; T = 20
-    nn = T * (N * d + N + d + d * k); ff = T * (2 * N * d * k + N * (N + 1) * k)
+# floor of 20 trials (sens_counts, as in bench/floors.sh)
+fl=$(sens_counts 20 | awk -v r="$nrate" -v g="$grate" '{ nn = $1; ff = $2
     printf "%.2f %.3g %.2f %.3g %.2f", nn / r + ff / (g * 1e9), nn, nn / r, ff, ff / (g * 1e9) }')
 set -- $fl; floor=$1
 t0=$(now); gd=$(./sltsim run nce R=5 --trials 0 --quiet | awk -F, '/^#/ { next } !h { for (i = 1; i <= NF; i++) if ($i == "it_gd_nce") c = i; h = 1; next } { print $c }'); t1g=$(now)
@@ -73,7 +72,8 @@ cat <<EOT
 
 The floor uses this machine's one-thread rates (bench/floor_rates, CPU time): $(awk -v r="$nrate" 'BEGIN { printf "%.0f", r / 1e6 }') M normals/s, $grate GFLOP/s (dgemm
 1000^3). Per trial the unavoidable work is drawing X, Y, z and W (8.0e6 normals), the product X W
-(2 x 240 x 200 x 40000 = 3.8e9 flops) and the Gram update (240 x 241 x 40000 = 2.3e9 flops, dsyrk);
+(2 x 240 x 200 x 40000 = 3.8e9 flops), the Gram update (240^2 x 40000 = 2.3e9 flops, dsyrk), W'z and
+per point a solve and the gradient (sens_counts in bench/common.sh, the same count as bench/floors.sh);
 both programs do exactly this, through the same OpenBLAS. So the speed-up over numpy doing the same
 work is bounded by numpy's time over the floor, $(ratio "${tm% *}" "$floor")x here, even for a program that spent
 nothing beyond the floor: the 5x target is out of reach for the same work. Against the
