@@ -196,7 +196,6 @@ static int parse_file(const char *path, slt_preset *p, char *err)
     char *text = read_bounded(path, &len, err);
     if (!text)
         return SLT_EUSAGE;
-    p->trials = SLT_DEFAULT_TRIALS;
     int line = 0, rc = SLT_OK;
     for (char *s = text, *end = text + len; rc == SLT_OK && s < end;) {
         line++;

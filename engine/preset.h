@@ -25,7 +25,7 @@ typedef struct {
     int title_line, experiment_line, trials_line;
     char *args[SLT_PRESET_MAXARGS];
     int nargs;
-    long trials;
+    long trials;       /* set only with a trials line (trials_line > 0); else the experiment's default */
     slt_preset_setting settings[SLT_PRESET_MAXSETTINGS];
     int nsettings;
 } slt_preset;
