@@ -1098,10 +1098,9 @@ static char *preset_command(const slt_preset *p, const run_req *r, int seed_give
 static int figure_paths(const char *dir, const char *name, char *csv, char *png, size_t len, const char **make)
 {
     struct stat st;
-    *make = NULL;
-    if (slt_mpi_rank() == 0 && stat(dir, &st) != 0 && errno == ENOENT)
-        *make = dir;
-    else if (slt_mpi_rank() == 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK) != 0))
+    int absent = slt_mpi_rank() == 0 && stat(dir, &st) != 0;
+    *make = absent && errno == ENOENT ? dir : NULL;
+    if (slt_mpi_rank() == 0 && !*make && (absent || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK) != 0))
         return die(2, "-o: '%.160s' is not a writable folder", dir);
     if ((size_t)snprintf(csv, len, "%s/%s.csv", dir, name) >= len ||
         (size_t)snprintf(png, len, "%s/%s.png", dir, name) >= len)

@@ -83,15 +83,14 @@ static void quad_target(const double *A0, const double *X, long h, long d, doubl
 }
 
 /* The Gram matrix of group N into A (m x m, row-major upper = column-major lower, so that LAPACK
- * is called column-major on 'L' without LAPACKE transposes): a block of Cn or a copy of Gi. */
+ * is called column-major on 'L' without LAPACKE transposes): a block of Cn or Gi, the triangle
+ * only (all that is read). */
 static void fill_gram(double *A, long m, long N, long n, const double *Cn, long m0, const double *Gi)
 {
-    if (N <= n) {
-        for (long i = 0; i < m; i++)
-            memcpy(A + i * m + i, Cn + i * m0 + i, (size_t)(m - i) * sizeof(double));
-    } else {
-        memcpy(A, Gi, (size_t)n * n * sizeof(double));
-    }
+    const double *S = N <= n ? Cn : Gi;
+    long ls = N <= n ? m0 : n;
+    for (long i = 0; i < m; i++)
+        memcpy(A + i * m + i, S + i * ls + i, (size_t)(m - i) * sizeof(double));
 }
 
 /* G[l] += r r^T over rows i, with r = target[i] - pred[i, l] for each lambda l (pred transposed:

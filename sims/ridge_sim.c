@@ -168,9 +168,11 @@ int slt_ridge_sim(const slt_ridge_design *d, size_t npts, const long *p, const d
         if (a > 0 && ps[a] == ps[a - 1])
             continue;
         long pp = ps[a], m = pp < n ? pp : n;
-        size_t nl = 0;
+        size_t nl = 0; /* the lambdas at this p; lam, one of them */
+        double lam = 0;
         for (size_t k = 0; k < npts; k++)
-            nl += p[k] == pp;
+            if (p[k] == pp)
+                nl++, lam = lambda[k];
         slt_ridge_layout(d, pp, s, in);
         double norm = 0, b2 = 0;
         for (long j = 0; j < pp; j++)
@@ -183,9 +185,6 @@ int slt_ridge_sim(const slt_ridge_design *d, size_t npts, const long *p, const d
             t1[j] = sq[j] * beta[j];
         }
         gram_t g = {n, pp, Z, pmax, sq, A, ev, nl > 1};
-        double lam = 0;
-        for (size_t k = 0; k < npts; k++)
-            lam = p[k] == pp ? lambda[k] : lam;
         /* ridgeless, Sigma = I, p > n: A gets u^T and eps^T below the Gram (ridgeless_iso) */
         int solves = iso && pp > n && nl == 1 && lam == 0;
         long ld = solves ? n + 2 : m;
